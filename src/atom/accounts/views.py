@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from atom.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, NewPasswordForm
+from atom.accounts.models import User, normalize_email
+from atom.accounts.sudo import SUDO_SECONDS, grant_sudo
+from atom.audit.log import record
+from atom.security import password_size
+from atom.security.middleware import address_allowed, client_address_text
+
+# One message for an unknown email and a wrong password: no user enumeration.
+GENERIC_LOGIN_ERROR = gettext_noop("Email or password is incorrect.")
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The ?next= target, if it stays on this site; never an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(safe_next(request, reverse("home")))
+    form = LoginForm(request.POST or None)
+    error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        password = form.cleaned_data["password"]
+        user = authenticate(request, username=email, password=password)
+        if getattr(request, "axes_locked_out", False):
+            # AxesMiddleware answers with locked_out() below.
+            return render(request, "accounts/login.html", {"form": form}, status=429)
+        if user is None:
+            known = (
+                User.objects.filter(email=normalize_email(email)).select_related("company").first()
+            )
+            record(
+                "login.failed",
+                request=request,
+                company=known.company if known else None,
+                details={"email": normalize_email(email)},
+            )
+            error = _(GENERIC_LOGIN_ERROR)
+            status = 400
+        elif not address_allowed(request, user.company_id):
+            record("login.address_refused", request=request, user=user)
+            error = _(
+                "Access from your address %(address)s is not allowed by your company's "
+                "security settings."
+            ) % {"address": client_address_text(request) or _("unknown")}
+            status = 403
+        else:
+            return complete_login(request, user, password)
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": safe_next(request, "")},
+        status=status,
+    )
+
+
+def complete_login(request: HttpRequest, user: User, password: str) -> HttpResponse:
+    # A password shorter than today's Password Size still opens the door
+    # once, straight to "Change your password" (Google Workspace's
+    # "enforce at next sign-in"), so raising the minimum locks no one out.
+    minimum = user.company.security.password_size
+    if password_size.length(password) < minimum and not user.must_change_password:
+        user.must_change_password = True
+        user.password_change_reason = "policy"  # noqa: S105 - a reason code
+        user.save(update_fields=["must_change_password", "password_change_reason"])
+        record(
+            "password.change_required",
+            request=request,
+            user=user,
+            details={"reason": "policy", "minimum": minimum},
+        )
+    # login() gives the session a new key: no session fixation.
+    login(request, user, backend="atom.accounts.backends.EmailBackend")
+    grant_sudo(request)
+    record("login.succeeded", request=request, user=user)
+    if user.must_change_password:
+        return redirect("accounts:password_change")
+    return redirect(safe_next(request, reverse("home")))
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes calls this once an (email, address) pair has failed too often."""
+    email = normalize_email((credentials or {}).get("username", "") or "")
+    known = User.objects.filter(email=email).select_related("company").first() if email else None
+    record(
+        "login.locked_out",
+        request=request,
+        company=known.company if known else None,
+        details={"email": email},
+    )
+    form = LoginForm(initial={"email": email})
+    error = _("Too many failed log-in attempts. Wait 15 minutes, or reset your password.")
+    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record("logout", request=request)
+    logout(request)
+    return redirect("accounts:login")
+
+
+@sensitive_post_parameters("current_password", "new_password1", "new_password2")
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ChangePasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reason = user.password_change_reason
+        form.save()
+        update_session_auth_hash(request, user)
+        record("password.changed", request=request, details={"required": bool(reason)})
+        messages.success(request, _("Your password was changed."))
+        return redirect("home")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {
+            "form": form,
+            "required": user.must_change_password,
+            "reason": user.password_change_reason,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("password")
+@login_required
+@never_cache
+def confirm_password(request: HttpRequest) -> HttpResponse:
+    """Sudo mode: sensitive token actions need the password entered in the last 15 minutes."""
+    form = ConfirmPasswordForm(request.POST or None)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    if request.method == "POST":
+        if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
+            grant_sudo(request)
+            record("sudo.confirmed", request=request)
+            if wants_json:
+                return JsonResponse({"confirmed": True, "validForSeconds": SUDO_SECONDS})
+            return redirect(safe_next(request, reverse("companies:settings")))
+        record("sudo.failed", request=request)
+        message = _("Your password is not correct.")
+        if wants_json:
+            return JsonResponse({"error": "password_incorrect", "message": message}, status=400)
+        form.add_error("password", message)
+    return render(
+        request,
+        "accounts/confirm_password.html",
+        {"form": form, "next": safe_next(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow. The page says the same whether or not the email exists."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        email = normalize_email(form.cleaned_data["email"])
+        known = User.objects.filter(email=email, is_active=True).select_related("company").first()
+        if known is not None:
+            record(
+                "password.reset_requested",
+                request=self.request,
+                company=known.company,
+                details={"email": email},
+            )
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    form_class = NewPasswordForm
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record("password.reset", request=self.request, user=form.user)
+        return response
+
+
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html")
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")

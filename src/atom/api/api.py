@@ -1,0 +1,120 @@
+"""The Atom API: one NinjaAPI for /api/v1/ and the flow webhooks, one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from atom.api.errors import ApiError, error, error_response
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+The Atom API lets your systems work with your company's Atom account.
+
+**Authentication.** Every call except `GET /api/v1/ping` carries your company's
+API token: `Authorization: Bearer atom_...`. Owners and admins find it in
+*Settings > My Company > Settings > Security Settings*. The same token
+authenticates flow webhooks (`POST /webhooks/flows/{flow_id}`).
+
+**Allowed IP Addresses.** If your company restricts access by address, calls
+from other addresses get `403 ip_not_allowed`.
+
+**Errors.** Every error is JSON: `{"error": "<code>", "message": "<what to do>"}`:
+400 `validation_error`, 401 `token_missing` / `token_invalid`, 403 `ip_not_allowed`,
+404 `not_found`, 409 `conflict`, 413 `payload_too_large`, 429 `rate_limited`
+(with `Retry-After`), 503 `unavailable`.
+"""
+
+
+def _docs_csp(view):
+    # Swagger UI sets inline styles; the console's stricter policy stays
+    # everywhere else.
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = (
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'"
+        )
+        return response
+
+    return wrapper
+
+
+api = NinjaAPI(
+    title="Atom API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="atom-api",
+    openapi_url="/api/openapi.json",
+    docs_url="/api/docs",
+    docs_decorator=_docs_csp,
+)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for item in exc.errors:
+        location = ".".join(
+            str(part) for part in item.get("loc", ()) if part not in ("body", "payload")
+        )
+        problems.append(f"{location or 'body'}: {item.get('msg', 'invalid')}")
+    return error(400, "validation_error", "; ".join(problems) or "The request is not valid.")
+
+
+@api.exception_handler(AuthenticationError)
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(
+        401, "token_missing", "Send your company's API token as 'Authorization: Bearer <token>'."
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(404, "not_found", "There is no such object in your company's account.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        400: "validation_error",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
+    return error(exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(DatabaseError)
+def _database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    log.warning("database unavailable during an API call: %s", type(exc).__name__)
+    return error(
+        503,
+        "unavailable",
+        "Atom cannot reach its database right now; retry in a few seconds.",
+        retry_after=5,
+    )
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.exception("unexpected error in an API call to %s", request.path)
+    return error(
+        500, "server_error", "Something went wrong on our side. It was logged; retry later."
+    )
+
+
+from atom.api import company  # noqa: E402  (routers register on the api above)
+
+api.add_router("/api/v1/", company.router)

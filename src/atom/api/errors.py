@@ -1,0 +1,35 @@
+"""One error shape for the whole API: {"error": code, "message": text}."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, *, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+def error(status: int, code: str, message: str, *, retry_after: int | None = None) -> JsonResponse:
+    response = JsonResponse({"error": code, "message": message}, status=status)
+    if status == 401:
+        # RFC 6750 section 3: tell the client which scheme to use.
+        response["WWW-Authenticate"] = (
+            'Bearer realm="atom"'
+            if code == "token_missing"
+            else 'Bearer realm="atom", error="invalid_token"'
+        )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def error_response(request: HttpRequest, exc: ApiError) -> JsonResponse:
+    return error(exc.status, exc.code, exc.message, retry_after=exc.retry_after)

@@ -1,0 +1,5 @@
+def navigation(request):
+    """What the navigation may show: Settings only to owners and admins."""
+    user = getattr(request, "user", None)
+    is_admin = bool(user is not None and user.is_authenticated and user.is_company_admin)
+    return {"nav_is_company_admin": is_admin}

@@ -1,0 +1,73 @@
+import os
+import secrets
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+from atom.companies.models import Company
+from atom.companies.services import create_company
+
+DEMO_NAME = "Demo Company"
+DEMO_OWNER = "owner@demo.example"
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply migrations, create the demo company on an empty database (printing its owner's "
+        "password once), then serve Atom with gunicorn."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "2")))
+        parser.add_argument("--no-demo", action="store_true", help="do not create the demo company")
+
+    def handle(self, *args, host, port, workers, no_demo, **options):
+        if not str(port).isdigit() or not 0 < int(port) < 65536:
+            raise CommandError(f"PORT must be a number from 1 to 65535, got {port!r}.")
+        if not 1 <= workers <= 64:
+            raise CommandError("WORKERS must be from 1 to 64.")
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not no_demo and not Company.objects.exists():
+            self.create_demo()
+        connections.close_all()
+        shown_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(
+            f"Atom is starting at http://{shown_host}:{port}/ (log in, then Settings > My Company > Settings)."
+        )
+        self.stdout.flush()
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "atom.wsgi:application",
+            "--bind",
+            f"{shown_host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "10",
+            # Several instances may run on one machine (tests, a second
+            # host's process): no shared control socket in $HOME.
+            "--no-control-socket",
+        ]
+        os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
+
+    def create_demo(self) -> None:
+        password = secrets.token_urlsafe(18)
+        create_company(DEMO_NAME, DEMO_OWNER, password)
+        # The only time this password is shown: it is not stored anywhere
+        # in clear, and a second run on the same database prints nothing.
+        self.stdout.write("")
+        self.stdout.write("Created the demo company. Log in with:")
+        self.stdout.write(f"    email:    {DEMO_OWNER}")
+        self.stdout.write(f"    password: {password}")
+        self.stdout.write("This password is shown only once; keep it.")
+        self.stdout.write("")

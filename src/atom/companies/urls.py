@@ -1,0 +1,10 @@
+from django.urls import path
+
+from atom.companies import views
+
+app_name = "companies"
+
+urlpatterns = [
+    path("settings/my-company/settings/", views.company_settings, name="settings"),
+    path("settings/my-company/settings/company/", views.company_rename, name="rename"),
+]

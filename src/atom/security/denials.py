@@ -1,0 +1,33 @@
+"""Audit of refused addresses, at most one event per address and company a minute.
+
+An attacker (or a misconfigured integration) controls how often it knocks;
+without this bound, refusals would flood the audit log and its table.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from atom.audit.log import record
+from atom.audit.models import ActorType
+from atom.security.counters import counters
+
+WINDOW = 60
+
+
+def record_denial(request: HttpRequest, company_id: int, *, via: str, user=None) -> None:
+    address = getattr(request, "client_ip", None)
+    shown = "unknown" if address is None else str(address)
+    count, _ = counters().hit(f"denied:{company_id}:{shown}", WINDOW)
+    if count != 1:
+        return
+    from atom.companies.models import Company
+
+    record(
+        "security.address_refused",
+        company=Company.objects.get(id=company_id),
+        request=request,
+        user=user,
+        actor_type=ActorType.USER if user is not None else ActorType.ANONYMOUS,
+        details={"via": via, "address": shown},
+    )

@@ -1,0 +1,96 @@
+"""The Security Settings section: API Token, Allowed IP Addresses, Password Size.
+
+One form, one Save. Nothing is saved while any part is invalid, and the
+admin's input stays on the page with a message beside each field.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from atom.security import allowlist, password_size
+from atom.security.api_tokens import GRACE_CHOICES
+
+
+def translate(error) -> str:
+    """A primitive's English template, through the message catalogue."""
+    return _(error.template) % error.params
+
+
+GRACE_LABELS = {
+    "0": gettext_lazy("Stops working now"),
+    "1h": gettext_lazy("Keeps working for 1 hour"),
+    "24h": gettext_lazy("Keeps working for 24 hours"),
+    "7d": gettext_lazy("Keeps working for 7 days"),
+}
+
+
+class SecuritySettingsForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    pending_token = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    old_token_grace = forms.ChoiceField(
+        label=gettext_lazy("When you save the new token, the current token"),
+        choices=[(key, GRACE_LABELS[key]) for key in GRACE_CHOICES],
+        initial="0",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    allowed_addresses = forms.CharField(
+        label=gettext_lazy("Allowed IP Addresses"),
+        required=False,
+        strip=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=gettext_lazy(
+            "Only these public addresses can reach your company's account: the console, the "
+            "Atom API and webhooks. One per line (press Enter between them), in the form "
+            "X.X.X.X where each X is a number from 0 to 255; ranges such as 200.1.2.0/24 and "
+            "IPv6 addresses work too. Add a label after the address if you like. Leave empty "
+            "for no restriction."
+        ),
+    )
+    password_size = forms.CharField(
+        label=gettext_lazy("Password Size"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "size": 4,
+                "data-min": password_size.SMALLEST_MINIMUM,
+                "data-max": password_size.LARGEST_MINIMUM,
+            }
+        ),
+        help_text=gettext_lazy(
+            "The minimum length of your company's user passwords, from 8 to 64 characters. "
+            "NIST recommends 15 or more. Users whose password is shorter are asked to change "
+            "it at their next log-in."
+        ),
+    )
+
+    def clean_password_size(self) -> int:
+        try:
+            return password_size.parse_setting(self.cleaned_data["password_size"])
+        except password_size.SizeSettingError as error:
+            raise forms.ValidationError(translate(error), code=error.code) from None
+
+    def clean_allowed_addresses(self) -> list[allowlist.Entry]:
+        parsed = allowlist.parse_lines(
+            self.cleaned_data["allowed_addresses"],
+            allow_private=settings.ATOM_ALLOW_PRIVATE_ADDRESSES,
+        )
+        self.notices = [translate(notice) for notice in parsed.notices]
+        if parsed.errors:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        _("Line %(line)d: %(message)s")
+                        % {"line": error.line, "message": translate(error.error)},
+                        code=error.error.code,
+                    )
+                    for error in parsed.errors
+                ]
+            )
+        return list(parsed.entries)

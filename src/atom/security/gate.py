@@ -1,0 +1,152 @@
+"""The gate every Atom API call and flow webhook passes: token, address, rate.
+
+Order matters. An address that has just failed too often is turned away
+before its token is even read; the token is checked before the address, so
+an unauthenticated caller learns nothing about a company's allowlist; the
+rate limit is counted only for requests that would otherwise be served.
+Everything here runs from this process's memory (atom.security.state) except
+the counters, which live in Redis when several hosts serve.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from atom.security import tokens
+from atom.security.counters import counters
+from atom.security.models import ApiToken
+from atom.security.state import CompanyState, TokenState, state
+
+log = logging.getLogger(__name__)
+
+# Failed token attempts per address per minute before the address waits.
+FAILURE_LIMIT = 30
+FAILURE_WINDOW = 60
+# Last use is written at most once per token per minute and process: the
+# admin needs "which integration still uses the old token", not a write on
+# every request.
+LAST_USE_INTERVAL = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Denied(Exception):
+    status: int
+    code: str
+    message: str
+    retry_after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    token: TokenState
+    company: CompanyState
+
+
+_last_use_written: dict[int, float] = {}
+
+
+def _client_text(request: HttpRequest) -> str:
+    address = getattr(request, "client_ip", None)
+    return "unknown" if address is None else str(address)
+
+
+def _failed(request: HttpRequest, code: str, message: str) -> Denied:
+    counters().hit(f"tokenfail:{_client_text(request)}", FAILURE_WINDOW)
+    return Denied(401, code, message)
+
+
+def check(request: HttpRequest) -> Access:
+    """Return the caller's access, or raise Denied with the status to answer."""
+    address_key = f"tokenfail:{_client_text(request)}"
+    failures = counters().peek(address_key, FAILURE_WINDOW)
+    if failures >= FAILURE_LIMIT:
+        raise Denied(
+            429,
+            "rate_limited",
+            "Too many requests with a missing or invalid token from your address; "
+            "wait and retry with a valid token.",
+            retry_after=FAILURE_WINDOW - int(time.time()) % FAILURE_WINDOW,
+        )
+
+    try:
+        token = tokens.parse_authorization(request.META.get("HTTP_AUTHORIZATION"))
+    except tokens.CredentialsMissing:
+        raise _failed(
+            request,
+            "token_missing",
+            "Send your company's API token in the header 'Authorization: Bearer <token>'; "
+            "find it in Settings > My Company > Settings > Security Settings.",
+        ) from None
+    except tokens.TokenError:
+        raise _failed(
+            request,
+            "token_invalid",
+            "The Authorization header is not 'Bearer' followed by an Atom API token.",
+        ) from None
+
+    found = state.token(tokens.digest(token))
+    now = time.time()
+    if found is None or not found.is_valid(now):
+        raise _failed(
+            request,
+            "token_invalid",
+            "This API token is not valid: it is unknown, not yet saved, expired or revoked. "
+            "Use the token shown in Settings > My Company > Settings > Security Settings.",
+        )
+
+    company = state.company(found.company_id)
+    if not company.allows(getattr(request, "client_ip", None)):
+        from atom.security.denials import record_denial
+
+        record_denial(request, company.id, via="api")
+        raise Denied(
+            403,
+            "ip_not_allowed",
+            f"Access from your address {_client_text(request)} is not allowed by your "
+            "company's security settings (Allowed IP Addresses).",
+        )
+
+    limit = company.rate_limit or _default_rate_limit()
+    count, retry_after = counters().hit(f"rate:{company.id}", 1, now)
+    if count > limit:
+        raise Denied(
+            429,
+            "rate_limited",
+            f"Your company's limit of {limit} API requests per second was reached; "
+            "retry after the time in the Retry-After header.",
+            retry_after=retry_after,
+        )
+
+    _note_last_use(request, found, now)
+    return Access(token=found, company=company)
+
+
+def _default_rate_limit() -> int:
+    from django.conf import settings
+
+    return settings.ATOM_DEFAULT_RATE_LIMIT
+
+
+def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
+    last = _last_use_written.get(token.id)
+    if last is not None and now - last < LAST_USE_INTERVAL:
+        return
+    _last_use_written[token.id] = now
+    moment = timezone.now()
+    # The condition makes every process but the first in each minute a
+    # no-op, so hosts do not take turns writing.
+    ApiToken.objects.filter(id=token.id).filter(
+        Q(last_used_at__isnull=True)
+        | Q(last_used_at__lt=moment - timedelta(seconds=LAST_USE_INTERVAL))
+    ).update(
+        last_used_at=moment,
+        last_used_ip=str(request.client_ip) if getattr(request, "client_ip", None) else None,
+        last_used_user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )

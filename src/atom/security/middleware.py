@@ -1,0 +1,92 @@
+"""Middleware: the client's address, the Content-Security-Policy, and the
+company allowlist for console sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from atom.security.client_ip import resolve
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# No inline script or style anywhere in the console: each page loads one
+# small module from /static/, so an injected <script> cannot run.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+# Paths the console allowlist check leaves to others: the API and webhooks
+# are checked by the token gate, and these never carry a session.
+_NOT_CONSOLE = ("/api/", "/webhooks/", "/static/", "/healthz", "/readyz")
+
+
+def client_address(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        request.client_ip = resolve(  # type: ignore[attr-defined]
+            request.META.get("REMOTE_ADDR", ""),
+            request.META.get("HTTP_X_FORWARDED_FOR"),
+            settings.ATOM_TRUSTED_PROXIES,
+        )
+        return get_response(request)
+
+    return middleware
+
+
+def client_address_text(request: HttpRequest) -> str | None:
+    """The resolved address as text, for django-axes."""
+    address = getattr(request, "client_ip", None)
+    return None if address is None else str(address)
+
+
+def content_security_policy(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    return middleware
+
+
+def console_allowlist(get_response: Handler) -> Handler:
+    """Refuse a console session whose address its company no longer allows.
+
+    Checked on every request, so a session opened from the office stops at
+    its next click once the office is taken off the list.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(_NOT_CONSOLE):
+            return get_response(request)
+        user = request.user
+        if user.is_authenticated and not address_allowed(request, user.company_id):
+            from atom.security.denials import record_denial
+
+            record_denial(request, user.company_id, via="console", user=user)
+            logout(request)
+            return address_refused_page(request)
+        return get_response(request)
+
+    return middleware
+
+
+def address_allowed(request: HttpRequest, company_id: int) -> bool:
+    from atom.security.state import state
+
+    return state.company(company_id).allows(getattr(request, "client_ip", None))
+
+
+def address_refused_page(request: HttpRequest) -> HttpResponse:
+    address = getattr(request, "client_ip", None)
+    return render(
+        request,
+        "security/address_refused.html",
+        {"address": "unknown" if address is None else str(address)},
+        status=403,
+    )

@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from atom.security import password_size
+
+
+class SecurityPolicy(models.Model):
+    """The Security Settings section of one company, saved as a whole.
+
+    ``revision`` rises on every save; a form carries the revision it was
+    loaded with, so a second admin's stale page cannot silently overwrite
+    what the first one saved.
+    """
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, primary_key=True, related_name="security"
+    )
+    password_size = models.PositiveSmallIntegerField(
+        _("Password Size"), default=password_size.DEFAULT_MINIMUM
+    )
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class AllowedAddress(models.Model):
+    """One entry of a company's Allowed IP Addresses: an address or a range."""
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="allowed_addresses"
+    )
+    network = models.CharField(max_length=64)
+    label = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["company", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "network"], name="security_allowed_unique"),
+        ]
+
+
+class TokenStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    GRACE = "grace", _("In grace period")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ApiToken(models.Model):
+    """A company API token. The clear token is never stored.
+
+    ``digest`` (SHA-256) finds it on every request; ``ciphertext`` (Fernet,
+    keys from ATOM_TOKEN_KEYS) lets an admin see it again; ``last4`` draws the
+    masked view without decrypting anything.
+    """
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="tokens"
+    )
+    status = models.CharField(max_length=10, choices=TokenStatus.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    ciphertext = models.TextField()
+    last4 = models.CharField(max_length=4)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activated_at = models.DateTimeField(null=True, blank=True)
+    # Pending: when the unsaved token lapses. Grace: when the old token stops.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_used_user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            # Two admins saving at once must leave exactly one active token.
+            models.UniqueConstraint(
+                fields=["company"], condition=Q(status="active"), name="security_one_active_token"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "status"])]
+
+
+class SecurityGeneration(models.Model):
+    """One row whose value rises with every saved token or allowlist change.
+
+    Each serving process compares it with the value it last saw, at most
+    every ATOM_PROPAGATION_INTERVAL seconds, and drops its cached view of
+    tokens and allowlists when it moved. It is bumped inside the transaction
+    that saves the change, so a process that sees the new value also sees
+    the change.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)

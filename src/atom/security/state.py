@@ -1,0 +1,174 @@
+"""What each serving process knows about tokens and allowlists, kept fresh.
+
+Checking a token or an address against the database on every request would
+cost one round trip each and halve throughput (see docs/benchmarks.md). Each
+process instead keeps the tokens and company allowlists it has used, and at
+most every ATOM_PROPAGATION_INTERVAL seconds reads one row,
+``SecurityGeneration``, which every save of a token or an allowlist raises
+in the same transaction. When the value moved, the process forgets
+everything it knew and reloads on demand. So a Save on any process or host
+is enforced everywhere within the interval plus one request, with no
+message bus to lose a notification: the database that holds the change is
+the one that announces it.
+
+Time-based changes (a grace period ending, a pending token lapsing) need no
+announcement: the cached expiry is compared with the clock on every request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from ipaddress import IPv4Address, IPv6Address, ip_network
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from atom.security import allowlist
+from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, TokenStatus
+
+# Unknown digests are remembered too, so a client hammering with one bad
+# token costs a dictionary lookup, not a query. Bounded: random tokens with
+# valid checksums must not grow memory without limit.
+_MAX_NEGATIVE_ENTRIES = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class TokenState:
+    id: int
+    company_id: int
+    status: str
+    last4: str
+    created_at: datetime
+    # Epoch seconds after which the token is refused (grace end); None: never.
+    expires_at: float | None
+    grace_ends_at: datetime | None
+
+    def is_valid(self, now: float) -> bool:
+        if self.status == TokenStatus.ACTIVE:
+            return True
+        if self.status == TokenStatus.GRACE:
+            return self.expires_at is not None and now < self.expires_at
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyState:
+    id: int
+    name: str
+    slug: str
+    matcher: allowlist.Matcher
+    rate_limit: int | None
+
+    def allows(self, address: IPv4Address | IPv6Address | None) -> bool:
+        """An empty list means no restriction; an unknown address is never allowed."""
+        if self.matcher.is_empty:
+            return True
+        return address is not None and self.matcher.allows(address)
+
+
+class SecurityState:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._checked_at = float("-inf")
+        self._tokens: dict[str, TokenState | None] = {}
+        self._companies: dict[int, CompanyState] = {}
+
+    def forget(self) -> None:
+        with self._lock:
+            self._tokens = {}
+            self._companies = {}
+            self._generation = None
+            self._checked_at = float("-inf")
+
+    def refresh(self) -> None:
+        """Drop what this process knows if another process saved a change."""
+        now = time.monotonic()
+        if now - self._checked_at < settings.ATOM_PROPAGATION_INTERVAL:
+            return
+        value = current_generation()
+        with self._lock:
+            self._checked_at = now
+            if value != self._generation:
+                self._tokens = {}
+                self._companies = {}
+                self._generation = value
+
+    def token(self, digest: str) -> TokenState | None:
+        self.refresh()
+        tokens = self._tokens
+        if digest in tokens:
+            return tokens[digest]
+        row = (
+            ApiToken.objects.filter(digest=digest)
+            .values("id", "company_id", "status", "last4", "created_at", "expires_at")
+            .first()
+        )
+        state = None
+        if row is not None:
+            expires = row["expires_at"]
+            is_grace = row["status"] == TokenStatus.GRACE
+            state = TokenState(
+                id=row["id"],
+                company_id=row["company_id"],
+                status=row["status"],
+                last4=row["last4"],
+                created_at=row["created_at"],
+                expires_at=expires.timestamp() if is_grace and expires else None,
+                grace_ends_at=expires if is_grace else None,
+            )
+        elif len(tokens) >= _MAX_NEGATIVE_ENTRIES:
+            tokens.clear()
+        tokens[digest] = state
+        return state
+
+    def company(self, company_id: int) -> CompanyState:
+        self.refresh()
+        state = self._companies.get(company_id)
+        if state is None:
+            state = load_company_state(company_id)
+            self._companies[company_id] = state
+        return state
+
+
+def load_company_state(company_id: int) -> CompanyState:
+    from atom.companies.models import Company
+
+    # Stored entries were validated and canonicalized when saved.
+    networks = [
+        ip_network(text)
+        for text in AllowedAddress.objects.filter(company_id=company_id).values_list(
+            "network", flat=True
+        )
+    ]
+    company = Company.objects.filter(id=company_id).values("name", "slug", "api_rate_limit").get()
+    return CompanyState(
+        id=company_id,
+        name=company["name"],
+        slug=company["slug"],
+        matcher=allowlist.Matcher(networks),
+        rate_limit=company["api_rate_limit"],
+    )
+
+
+def current_generation() -> int:
+    value = SecurityGeneration.objects.filter(id=1).values_list("value", flat=True).first()
+    return 0 if value is None else value
+
+
+def announce_change() -> None:
+    """Call inside the transaction that saves a token or allowlist change."""
+    updated = SecurityGeneration.objects.filter(id=1).update(value=F("value") + 1)
+    if not updated:
+        SecurityGeneration.objects.get_or_create(id=1, defaults={"value": 1})
+    # This process need not wait for its own poll: forget at once, and again
+    # after the commit in case a concurrent request reloaded the old rows.
+    state.forget()
+    transaction.on_commit(state.forget)
+
+
+state = SecurityState()

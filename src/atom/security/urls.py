@@ -1,0 +1,34 @@
+from django.urls import path
+
+from atom.security import views
+
+app_name = "security"
+
+urlpatterns = [
+    path("settings/my-company/settings/security/", views.save, name="save"),
+    path(
+        "settings/my-company/settings/security/allowlist/check/",
+        views.allowlist_check,
+        name="allowlist_check",
+    ),
+    path(
+        "settings/my-company/settings/security/token/reveal/",
+        views.token_reveal,
+        name="token_reveal",
+    ),
+    path(
+        "settings/my-company/settings/security/token/generate/",
+        views.token_generate,
+        name="token_generate",
+    ),
+    path(
+        "settings/my-company/settings/security/token/discard/",
+        views.token_discard,
+        name="token_discard",
+    ),
+    path(
+        "settings/my-company/settings/security/token/<int:token_id>/end-grace/",
+        views.token_end_grace,
+        name="token_end_grace",
+    ),
+]

@@ -1,0 +1,257 @@
+"""Django settings for Atom, built from environment variables only.
+
+Every variable is parsed strictly by ``atom.env``: a bad value stops start-up
+with a message naming the variable. The README has the table of variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from atom.env import ConfigError, Env
+from atom.security.client_ip import TrustedProxies
+
+env = Env()
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env.text("ATOM_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = env.flag("ATOM_DEBUG", False)
+
+_secret_key = env.secret("ATOM_SECRET_KEY")
+if _secret_key is None:
+    if not DEBUG:
+        raise ConfigError(
+            "ATOM_SECRET_KEY is not set. Set it (or ATOM_SECRET_KEY_FILE) to a long random "
+            "string; `make run` generates one into var/secret_key."
+        )
+    # Only for a developer's throwaway run with ATOM_DEBUG=1: sessions and
+    # derived token keys do not survive a restart with a different key.
+    _secret_key = "atom-debug-only-insecure-key"  # noqa: S105
+elif len(_secret_key) < 32:
+    raise ConfigError("ATOM_SECRET_KEY: must be at least 32 characters long.")
+SECRET_KEY = _secret_key
+# Old keys still verify sessions and password-reset links while a new key is
+# rolled out (Django 4.1+), so rotating the key does not log everyone out.
+SECRET_KEY_FALLBACKS = env.items("ATOM_SECRET_KEY_FALLBACKS", [])
+
+# Keys that encrypt API tokens at rest (first encrypts, all decrypt). When
+# unset, one key is derived from SECRET_KEY (see atom.security.vault).
+ATOM_TOKEN_KEYS = env.secret("ATOM_TOKEN_KEYS")
+
+ALLOWED_HOSTS = env.items("ATOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.items("ATOM_CSRF_TRUSTED_ORIGINS", [])
+
+# Client address resolution (DESIGN.md, "Client address"): REMOTE_ADDR unless
+# it is one of these proxies, then the rightmost untrusted X-Forwarded-For hop.
+ATOM_TRUSTED_PROXIES = env.parsed(
+    "ATOM_TRUSTED_PROXIES", TrustedProxies.parse, TrustedProxies.parse("")
+)
+# Intranet installations (and tests) may allow private addresses in a
+# company's allowlist; public deployments never need to.
+ATOM_ALLOW_PRIVATE_ADDRESSES = env.flag("ATOM_ALLOW_PRIVATE_ADDRESSES", False)
+# How often each process looks for security changes saved by another process:
+# the bound on how long a rotated token or a saved allowlist may lag.
+ATOM_PROPAGATION_INTERVAL = (
+    env.integer("ATOM_PROPAGATION_INTERVAL_MS", 250, minimum=10, maximum=1000) / 1000
+)
+ATOM_DEFAULT_RATE_LIMIT = env.integer("ATOM_DEFAULT_RATE_LIMIT", 50, minimum=1, maximum=1_000_000)
+
+REDIS_URL = env.secret("REDIS_URL")
+
+HTTPS = env.flag("ATOM_HTTPS", False)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "atom.accounts",
+    "atom.companies",
+    "atom.security",
+    "atom.audit",
+    "atom.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "atom.security.middleware.client_address",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "atom.security.middleware.content_security_policy",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "atom.security.middleware.console_allowlist",
+    "atom.accounts.middleware.password_change_required",
+]
+
+ROOT_URLCONF = "atom.urls"
+WSGI_APPLICATION = "atom.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "atom.companies.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# Database: embedded SQLite by default, PostgreSQL (or any URL Django knows)
+# through DATABASE_URL.
+_database_url = env.secret("DATABASE_URL")
+if _database_url:
+    try:
+        DATABASES = {
+            "default": dj_database_url.parse(
+                _database_url, conn_max_age=600, conn_health_checks=True
+            )
+        }
+    except ValueError as exc:
+        raise ConfigError(f"DATABASE_URL: {exc}") from None
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "atom.sqlite3",
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the
+        # write lock at BEGIN so two writers queue instead of failing with
+        # "database is locked" when both try to upgrade a read lock.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "atom.accounts.backends.EmailBackend",
+]
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "atom.accounts.validators.CompanyMinimumLengthValidator"},
+    {"NAME": "atom.accounts.validators.MaximumLengthValidator"},
+    {"NAME": "atom.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "atom.accounts.validators.EmailSimilarityValidator"},
+]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Log-in throttling (django-axes): five failures for one account from one
+# address lock that pair out for 15 minutes. Locking per pair, not per
+# account alone, keeps an attacker from locking a real user out from
+# everywhere by failing on purpose.
+AXES_FAILURE_LIMIT = env.integer("ATOM_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "atom.security.middleware.client_address_text"
+AXES_LOCKOUT_CALLABLE = "atom.accounts.views.locked_out"
+AXES_USERNAME_CALLABLE = "atom.accounts.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_AGE = 60 * 60 * 12
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if HTTPS:
+    SECURE_SSL_REDIRECT = env.flag("ATOM_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env.integer("ATOM_HSTS_SECONDS", 31536000, minimum=0, maximum=63072000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    # The scheme only comes from a proxy that the operator trusts.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Bodies and headers beyond these are refused before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Only needed for `atom collectstatic` behind a CDN; WhiteNoise serves the
+# apps' static folders directly (below).
+STATIC_ROOT = env.text("ATOM_STATIC_ROOT", "") or None
+# Serve straight from the apps' static folders: no collectstatic step to
+# forget, and files are still cached and compressed by WhiteNoise.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# E-mail (password reset): printed on the console unless SMTP is configured.
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}.get(env.text("ATOM_EMAIL_BACKEND", "console"), "")
+if not EMAIL_BACKEND:
+    raise ConfigError("ATOM_EMAIL_BACKEND: expected 'console' or 'smtp'.")
+EMAIL_HOST = env.text("ATOM_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("ATOM_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.text("ATOM_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.secret("ATOM_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env.flag("ATOM_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.text("ATOM_EMAIL_FROM", "Atom <no-reply@atom.localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.text("ATOM_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines carry paths only; bodies and headers are never logged.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

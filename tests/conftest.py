@@ -1,0 +1,154 @@
+"""The cast and the real parts every test can use.
+
+The cast: an owner, an admin and an agent of Acme, and Globex's owner, who
+must see nothing of Acme. Real parts: the configured database (SQLite, or
+PostgreSQL with DATABASE_URL), Chromium through Playwright, and gunicorn
+processes (tests/servers.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from atom.accounts.models import Role, User
+from atom.companies.services import create_company
+from atom.security import api_tokens
+from atom.security.state import state
+
+PASSWORD = "correct horse battery staple"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false", "no", "off")
+
+
+def pytest_sessionstart(session):
+    if _flag("ATOM_REQUIRE_POSTGRES"):
+        engine = settings.DATABASES["default"]["ENGINE"]
+        if "postgresql" not in engine:
+            pytest.exit(
+                "ATOM_REQUIRE_POSTGRES=1 but DATABASE_URL does not name a PostgreSQL database.",
+                returncode=3,
+            )
+        try:
+            connection.ensure_connection()
+        except Exception as exc:  # noqa: BLE001 - report any reason the server is unreachable
+            pytest.exit(
+                f"ATOM_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable: {exc}", returncode=3
+            )
+        finally:
+            connection.close()
+    if _flag("ATOM_REQUIRE_BROWSER") and not os.access(CHROMIUM, os.X_OK):
+        pytest.exit(f"ATOM_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}.", returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.access(CHROMIUM, os.X_OK):
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser test: no Chromium at {CHROMIUM} (apt-get install chromium)"
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    browser = CHROMIUM if os.access(CHROMIUM, os.X_OK) else "none (browser tests skipped)"
+    return [f"atom: database {engine}; browser {browser}; redis {settings.REDIS_URL or 'off'}"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state():
+    """Each test starts with this process knowing nothing cached."""
+    state.forget()
+    from atom.security import counters
+
+    counters._counters = None
+    yield
+    state.forget()
+
+
+def make_company(name: str, owner_email: str):
+    company, owner = create_company(name, owner_email, PASSWORD)
+    return company, owner
+
+
+def add(company, email: str, role: str) -> User:
+    user = User.objects.create_user(email=email, company=company, role=role, password=PASSWORD)
+    return user
+
+
+@pytest.fixture
+def acme(db):
+    company, _owner = make_company("Acme", "owner@acme.example")
+    return company
+
+
+@pytest.fixture
+def owner(acme):
+    return User.objects.get(email="owner@acme.example")
+
+
+@pytest.fixture
+def admin(acme):
+    return add(acme, "admin@acme.example", Role.ADMIN)
+
+
+@pytest.fixture
+def agent(acme):
+    return add(acme, "agent@acme.example", Role.AGENT)
+
+
+@pytest.fixture
+def globex(db):
+    company, _owner = make_company("Globex", "owner@globex.example")
+    return company
+
+
+@pytest.fixture
+def outsider(globex):
+    return User.objects.get(email="owner@globex.example")
+
+
+@pytest.fixture
+def acme_token(acme) -> str:
+    """Acme's active API token, in clear."""
+    return api_tokens.reveal(api_tokens.active_token(acme))
+
+
+@pytest.fixture
+def globex_token(globex) -> str:
+    return api_tokens.reveal(api_tokens.active_token(globex))
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def as_user(client):
+    """Log a user in through the session, with sudo mode like a fresh log-in."""
+
+    def login(user, *, sudo: bool = True):
+        client.force_login(user, backend="atom.accounts.backends.EmailBackend")
+        if sudo:
+            import time
+
+            session = client.session
+            session["sudo_until"] = time.time() + 900
+            session.save()
+        return client
+
+    return login
+
+
+def chromium_available() -> bool:
+    return os.access(CHROMIUM, os.X_OK) and shutil.which(CHROMIUM) is not None
