@@ -152,3 +152,20 @@ def as_user(client):
 
 def chromium_available() -> bool:
     return os.access(CHROMIUM, os.X_OK) and shutil.which(CHROMIUM) is not None
+
+
+@pytest.fixture
+def atom_servers(transactional_db):
+    """Start real `atom serve` processes on the test database; all stop after the test."""
+    from tests.servers import AtomServer
+
+    started: list[AtomServer] = []
+
+    def start(workers: int = 2, **env: str) -> AtomServer:
+        server = AtomServer(env=env, workers=workers).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

@@ -16,5 +16,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"atom-test-{os.getpid()}.sqlite3")
     }
+else:
+    # Several suites may share one PostgreSQL server (developers' parallel
+    # runs): ATOM_TEST_DB_SUFFIX keeps their test databases apart.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_atom{os.environ.get('ATOM_TEST_DB_SUFFIX', '')}"}
 
 PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
