@@ -29,7 +29,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url() -> str:
+def server_database_url() -> str:
     """The URL of the database this test process uses, for the servers it starts."""
     conf = connection.settings_dict
     if conf["ENGINE"] == "django.db.backends.sqlite3":
@@ -67,7 +67,7 @@ class AtomServer:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "atom.settings",
-            "DATABASE_URL": test_database_url(),
+            "DATABASE_URL": server_database_url(),
             "ATOM_DATA_DIR": data_dir,
             "ATOM_SECRET_KEY": os.environ["ATOM_SECRET_KEY"],
             "ATOM_PROPAGATION_INTERVAL_MS": "250",

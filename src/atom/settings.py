@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atom.env import ConfigError, Env
 from atom.security.client_ip import TrustedProxies
+from atom.security.vault import parse_keys as parse_token_keys
 
 env = Env()
 
@@ -41,6 +42,11 @@ SECRET_KEY_FALLBACKS = env.items("ATOM_SECRET_KEY_FALLBACKS", [])
 # Keys that encrypt API tokens at rest (first encrypts, all decrypt). When
 # unset, one key is derived from SECRET_KEY (see atom.security.vault).
 ATOM_TOKEN_KEYS = env.secret("ATOM_TOKEN_KEYS")
+if ATOM_TOKEN_KEYS is not None:
+    try:
+        parse_token_keys(ATOM_TOKEN_KEYS)
+    except ValueError as exc:
+        raise ConfigError(f"ATOM_TOKEN_KEYS: {exc}") from None
 
 ALLOWED_HOSTS = env.items("ATOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.items("ATOM_CSRF_TRUSTED_ORIGINS", [])
@@ -212,6 +218,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The console's stylesheet and modules live in the package, not in an app.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Only needed for `atom collectstatic` behind a CDN; WhiteNoise serves the
 # apps' static folders directly (below).
 STATIC_ROOT = env.text("ATOM_STATIC_ROOT", "") or None

@@ -49,9 +49,6 @@ class Access:
     company: CompanyState
 
 
-_last_use_written: dict[int, float] = {}
-
-
 def _client_text(request: HttpRequest) -> str:
     address = getattr(request, "client_ip", None)
     return "unknown" if address is None else str(address)
@@ -135,10 +132,8 @@ def _default_rate_limit() -> int:
 
 
 def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
-    last = _last_use_written.get(token.id)
-    if last is not None and now - last < LAST_USE_INTERVAL:
+    if not state.last_use_due(token.id, now, LAST_USE_INTERVAL):
         return
-    _last_use_written[token.id] = now
     moment = timezone.now()
     # The condition makes every process but the first in each minute a
     # no-op, so hosts do not take turns writing.

@@ -77,11 +77,13 @@ class SecurityState:
         self._checked_at = float("-inf")
         self._tokens: dict[str, TokenState | None] = {}
         self._companies: dict[int, CompanyState] = {}
+        self._last_use_written: dict[int, float] = {}
 
     def forget(self) -> None:
         with self._lock:
             self._tokens = {}
             self._companies = {}
+            self._last_use_written = {}
             self._generation = None
             self._checked_at = float("-inf")
 
@@ -125,6 +127,14 @@ class SecurityState:
             tokens.clear()
         tokens[digest] = state
         return state
+
+    def last_use_due(self, token_id: int, now: float, interval: float) -> bool:
+        """True at most once per ``interval`` per token in this process."""
+        last = self._last_use_written.get(token_id)
+        if last is not None and now - last < interval:
+            return False
+        self._last_use_written[token_id] = now
+        return True
 
     def company(self, company_id: int) -> CompanyState:
         self.refresh()
