@@ -34,6 +34,8 @@ from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, T
 # token costs a dictionary lookup, not a query. Bounded: random tokens with
 # valid checksums must not grow memory without limit.
 _MAX_NEGATIVE_ENTRIES = 10_000
+# How often each process marks ended grace periods as expired (and audits it).
+EXPIRY_SWEEP_INTERVAL = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class SecurityState:
         self._tokens: dict[str, TokenState | None] = {}
         self._companies: dict[int, CompanyState] = {}
         self._last_use_written: dict[int, float] = {}
+        self._expiry_checked_at = float("-inf")
 
     def forget(self) -> None:
         with self._lock:
@@ -92,6 +95,13 @@ class SecurityState:
         now = time.monotonic()
         if now - self._checked_at < settings.ATOM_PROPAGATION_INTERVAL:
             return
+        if now - self._expiry_checked_at >= EXPIRY_SWEEP_INTERVAL:
+            # Keeps the record and the audit log true about grace periods
+            # that ended; enforcement itself compares expiries with the clock.
+            self._expiry_checked_at = now
+            from atom.security.api_tokens import expire_due
+
+            expire_due()
         value = current_generation()
         with self._lock:
             self._checked_at = now
