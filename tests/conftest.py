@@ -150,6 +150,21 @@ def as_user(client):
     return login
 
 
+def section_form(company, **changes) -> dict[str, str]:
+    """The Security Settings form as its page would post it now, with changes."""
+    from atom.security.models import SecurityPolicy
+
+    policy = SecurityPolicy.objects.get(company=company)
+    data = {
+        "revision": str(policy.revision),
+        "password_size": str(policy.password_size),
+        "allowed_addresses": "",
+        "old_token_grace": "0",
+    }
+    data.update(changes)
+    return data
+
+
 def chromium_available() -> bool:
     return os.access(CHROMIUM, os.X_OK) and shutil.which(CHROMIUM) is not None
 

@@ -5,21 +5,10 @@ from django.urls import reverse
 
 from atom.audit.models import AuditEvent
 from atom.security.models import AllowedAddress, SecurityPolicy
+from tests.conftest import section_form
 
 SAVE = reverse("security:save")
 PUBLIC = {"REMOTE_ADDR": "200.1.2.3"}
-
-
-def form(company, **changes):
-    policy = SecurityPolicy.objects.get(company=company)
-    data = {
-        "revision": policy.revision,
-        "password_size": str(policy.password_size),
-        "allowed_addresses": "",
-        "old_token_grace": "0",
-    }
-    data.update(changes)
-    return data
 
 
 def networks(company):
@@ -29,7 +18,7 @@ def networks(company):
 class TestPasswordSize:
     def test_it_saves_a_new_size_and_says_saved(self, as_user, owner, acme):
         client = as_user(owner)
-        response = client.post(SAVE, form(acme, password_size="20"), **PUBLIC)
+        response = client.post(SAVE, section_form(acme, password_size="20"), **PUBLIC)
         assert response.status_code == 302
         assert SecurityPolicy.objects.get(company=acme).password_size == 20
         page = client.get(response["Location"], **PUBLIC).content.decode()
@@ -54,7 +43,7 @@ class TestPasswordSize:
     def test_it_refuses_an_invalid_size_and_keeps_the_input(
         self, as_user, owner, acme, value, message
     ):
-        response = as_user(owner).post(SAVE, form(acme, password_size=value), **PUBLIC)
+        response = as_user(owner).post(SAVE, section_form(acme, password_size=value), **PUBLIC)
         assert response.status_code == 400
         html = response.content.decode()
         assert message in html
@@ -65,7 +54,7 @@ class TestPasswordSize:
         assert SecurityPolicy.objects.get(company=acme).password_size == 15
 
     def test_it_refuses_an_agent_through_a_crafted_post(self, as_user, agent, acme):
-        response = as_user(agent).post(SAVE, form(acme, password_size="8"), **PUBLIC)
+        response = as_user(agent).post(SAVE, section_form(acme, password_size="8"), **PUBLIC)
         assert response.status_code == 403
         assert SecurityPolicy.objects.get(company=acme).password_size == 15
 
@@ -74,8 +63,8 @@ class TestConcurrentEdits:
     def test_it_refuses_a_save_from_a_stale_page_and_shows_current_values(
         self, as_user, owner, admin, acme
     ):
-        stale = form(acme, password_size="30")
-        as_user(admin).post(SAVE, form(acme, password_size="20"), **PUBLIC)
+        stale = section_form(acme, password_size="30")
+        as_user(admin).post(SAVE, section_form(acme, password_size="20"), **PUBLIC)
         response = as_user(owner).post(SAVE, stale, **PUBLIC)
         assert response.status_code == 409
         html = response.content.decode()
@@ -87,7 +76,7 @@ class TestConcurrentEdits:
 class TestAllowedAddresses:
     def test_it_saves_entries_with_labels_in_order(self, as_user, owner, acme):
         text = "200.1.2.3 Office Bogotá\n  8.8.8.0/24  \n2800:3f0:4001:800::200e Cloud\n"
-        response = as_user(owner).post(SAVE, form(acme, allowed_addresses=text), **PUBLIC)
+        response = as_user(owner).post(SAVE, section_form(acme, allowed_addresses=text), **PUBLIC)
         assert response.status_code == 302, response.content.decode()[:2000]
         assert networks(acme) == [
             ("200.1.2.3", "Office Bogotá"),
@@ -100,15 +89,17 @@ class TestAllowedAddresses:
 
     def test_it_audits_added_and_removed_entries(self, as_user, owner, acme):
         client = as_user(owner)
-        client.post(SAVE, form(acme, allowed_addresses="200.1.2.3\n1.1.1.1"), **PUBLIC)
-        client.post(SAVE, form(acme, allowed_addresses="200.1.2.3\n9.9.9.9"), **PUBLIC)
+        client.post(SAVE, section_form(acme, allowed_addresses="200.1.2.3\n1.1.1.1"), **PUBLIC)
+        client.post(SAVE, section_form(acme, allowed_addresses="200.1.2.3\n9.9.9.9"), **PUBLIC)
         event = AuditEvent.objects.filter(action="security.allowlist_changed").first()
         assert event.details["added"] == ["9.9.9.9"]
         assert event.details["removed"] == ["1.1.1.1"]
 
     def test_it_drops_a_duplicate_with_a_notice(self, as_user, owner, acme):
         client = as_user(owner)
-        response = client.post(SAVE, form(acme, allowed_addresses="200.1.2.3\n200.1.2.3"), **PUBLIC)
+        response = client.post(
+            SAVE, section_form(acme, allowed_addresses="200.1.2.3\n200.1.2.3"), **PUBLIC
+        )
         assert networks(acme) == [("200.1.2.3", "")]
         page = client.get(response["Location"], **PUBLIC).content.decode()
         assert "200.1.2.3 is already on line 1" in page
@@ -116,7 +107,7 @@ class TestAllowedAddresses:
     def test_it_saves_nothing_while_any_entry_is_invalid(self, as_user, owner, acme):
         text = "200.1.2.3\n256.1.1.1\n10.0.0.1\n1.2.3"
         response = as_user(owner).post(
-            SAVE, form(acme, allowed_addresses=text, password_size="20"), **PUBLIC
+            SAVE, section_form(acme, allowed_addresses=text, password_size="20"), **PUBLIC
         )
         assert response.status_code == 400
         html = response.content.decode()
@@ -128,7 +119,9 @@ class TestAllowedAddresses:
         assert SecurityPolicy.objects.get(company=acme).password_size == 15
 
     def test_it_refuses_a_list_without_the_saving_admins_address(self, as_user, owner, acme):
-        response = as_user(owner).post(SAVE, form(acme, allowed_addresses="8.8.8.8"), **PUBLIC)
+        response = as_user(owner).post(
+            SAVE, section_form(acme, allowed_addresses="8.8.8.8"), **PUBLIC
+        )
         assert response.status_code == 400
         html = response.content.decode()
         assert "does not include your current address (200.1.2.3)" in html
@@ -136,14 +129,16 @@ class TestAllowedAddresses:
         assert networks(acme) == []
 
     def test_it_adds_the_current_address_in_one_click_without_saving(self, as_user, owner, acme):
-        data = form(acme, allowed_addresses="8.8.8.8", add_current_address="1")
+        data = section_form(acme, allowed_addresses="8.8.8.8", add_current_address="1")
         response = as_user(owner).post(SAVE, data, **PUBLIC)
         assert response.status_code == 200
         assert "8.8.8.8\n200.1.2.3" in response.content.decode()
         assert networks(acme) == []
 
     def test_it_accepts_a_range_that_contains_the_admins_address(self, as_user, owner, acme):
-        response = as_user(owner).post(SAVE, form(acme, allowed_addresses="200.1.0.0/16"), **PUBLIC)
+        response = as_user(owner).post(
+            SAVE, section_form(acme, allowed_addresses="200.1.0.0/16"), **PUBLIC
+        )
         assert response.status_code == 302
 
     def test_it_says_when_there_is_no_restriction(self, as_user, owner, acme):
@@ -155,10 +150,12 @@ class TestAllowedAddresses:
         self, as_user, owner, acme, settings
     ):
         client = as_user(owner)
-        refused = client.post(SAVE, form(acme, allowed_addresses="127.0.0.1"))
+        refused = client.post(SAVE, section_form(acme, allowed_addresses="127.0.0.1"))
         assert "127.0.0.1 is in 127.0.0.0/8" in refused.content.decode()
         settings.ATOM_ALLOW_PRIVATE_ADDRESSES = True
-        assert client.post(SAVE, form(acme, allowed_addresses="127.0.0.1")).status_code == 302
+        assert (
+            client.post(SAVE, section_form(acme, allowed_addresses="127.0.0.1")).status_code == 302
+        )
 
     def test_it_checks_typed_lines_for_the_editor(self, as_user, owner):
         response = as_user(owner).post(

@@ -10,25 +10,14 @@ from django.utils import timezone
 
 from atom.audit.models import AuditEvent
 from atom.security import api_tokens, tokens
-from atom.security.models import ApiToken, SecurityPolicy, TokenStatus
-from tests.conftest import bearer
+from atom.security.models import ApiToken, TokenStatus
+from tests.conftest import bearer, section_form
 
 SETTINGS = reverse("companies:settings")
 REVEAL = reverse("security:token_reveal")
 GENERATE = reverse("security:token_generate")
 SAVE = reverse("security:save")
 JSON = {"HTTP_ACCEPT": "application/json"}
-
-
-def save_form(company, **changes):
-    policy = SecurityPolicy.objects.get(company=company)
-    data = {
-        "revision": policy.revision,
-        "password_size": str(policy.password_size),
-        "allowed_addresses": "",
-    }
-    data.update(changes)
-    return data
 
 
 def generate(client):
@@ -115,7 +104,9 @@ def test_it_activates_the_pending_token_on_save_and_stops_the_old_one(
     client = as_user(owner)
     pending = generate(client)
     new_token = api_tokens.reveal(ApiToken.objects.get(id=pending["id"]))
-    response = client.post(SAVE, save_form(acme, pending_token=pending["id"], old_token_grace="0"))
+    response = client.post(
+        SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="0")
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert client.get("/api/v1/company", **bearer(acme_token)).status_code == 401
     assert client.get("/api/v1/company", **bearer(new_token)).status_code == 200
@@ -130,7 +121,7 @@ def test_it_keeps_the_old_token_during_the_grace_period_then_refuses_it(
 ):
     admin_client = as_user(owner)
     pending = generate(admin_client)
-    admin_client.post(SAVE, save_form(acme, pending_token=pending["id"], old_token_grace="1h"))
+    admin_client.post(SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="1h"))
     api = client.__class__()
     assert api.get("/api/v1/company", **bearer(acme_token)).status_code == 200
     body = api.get("/api/v1/company", **bearer(acme_token)).json()
@@ -146,7 +137,7 @@ def test_it_keeps_the_old_token_during_the_grace_period_then_refuses_it(
 def test_it_ends_a_grace_period_early(as_user, owner, acme, acme_token, client):
     admin_client = as_user(owner)
     pending = generate(admin_client)
-    admin_client.post(SAVE, save_form(acme, pending_token=pending["id"], old_token_grace="7d"))
+    admin_client.post(SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="7d"))
     old = ApiToken.objects.get(company=acme, status=TokenStatus.GRACE)
     response = admin_client.post(reverse("security:token_end_grace", args=[old.id]))
     assert response.status_code == 302
@@ -157,7 +148,7 @@ def test_it_ends_a_grace_period_early(as_user, owner, acme, acme_token, client):
 def test_it_refuses_to_end_another_companys_grace_token(as_user, outsider, owner, acme):
     admin_client = as_user(owner)
     pending = generate(admin_client)
-    admin_client.post(SAVE, save_form(acme, pending_token=pending["id"], old_token_grace="7d"))
+    admin_client.post(SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="7d"))
     old = ApiToken.objects.get(company=acme, status=TokenStatus.GRACE)
     assert (
         as_user(outsider).post(reverse("security:token_end_grace", args=[old.id])).status_code
@@ -171,7 +162,7 @@ def test_it_refuses_to_save_a_new_token_outside_sudo_mode(as_user, owner, acme, 
     session = client.session
     session["sudo_until"] = 0
     session.save()
-    response = client.post(SAVE, save_form(acme, pending_token=pending["id"]))
+    response = client.post(SAVE, section_form(acme, pending_token=pending["id"]))
     assert response.status_code == 400
     assert "Confirm your password to save the new token." in response.content.decode()
     assert api_tokens.active_token(acme).last4 == acme_token[-4:]
@@ -184,7 +175,7 @@ def test_it_refuses_a_pending_token_older_than_an_hour(as_user, owner, acme, acm
         session = client.session
         session["sudo_until"] = time.time() + 600
         session.save()
-        response = client.post(SAVE, save_form(acme, pending_token=pending["id"]))
+        response = client.post(SAVE, section_form(acme, pending_token=pending["id"]))
     assert "more than an hour old" in response.content.decode()
     assert api_tokens.active_token(acme).last4 == acme_token[-4:]
 
@@ -217,8 +208,10 @@ def test_it_leaves_exactly_one_active_token_when_two_admins_save_new_tokens(
     as_user, owner, admin, acme
 ):
     first, second = generate(as_user(owner)), generate(as_user(admin))
-    stale = save_form(acme, pending_token=second["id"])
-    assert as_user(owner).post(SAVE, save_form(acme, pending_token=first["id"])).status_code == 302
+    stale = section_form(acme, pending_token=second["id"])
+    assert (
+        as_user(owner).post(SAVE, section_form(acme, pending_token=first["id"])).status_code == 302
+    )
     assert as_user(admin).post(SAVE, stale).status_code == 409
     assert ApiToken.objects.filter(company=acme, status=TokenStatus.ACTIVE).count() == 1
 

@@ -1,11 +1,10 @@
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_email
 
-from atom.accounts.models import Role, User, normalize_email
+from atom.accounts.models import Role, User
 from atom.accounts.services import add_user
-from atom.companies.management.passwords import first_error, read_password
+from atom.companies.management.cli_input import first_error, new_user_email, read_password
 from atom.companies.models import Company
 
 
@@ -28,13 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"no company with the slug {company!r}.")
         if role not in Role.values:
             raise CommandError(f"{role!r} is not a role; use one of: {', '.join(Role.values)}.")
-        email = normalize_email(email)
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise CommandError(f"{email!r} is not an email address.") from None
-        if User.objects.filter(email=email).exists():
-            raise CommandError(f"a user with the email {email} already exists.")
+        email = new_user_email(email)
         password = read_password(password_stdin)
         try:
             password_validation.validate_password(password, User(email=email, company=found))

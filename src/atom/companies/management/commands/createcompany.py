@@ -1,10 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_email
 from django.utils.text import slugify
 
-from atom.accounts.models import User, normalize_email
-from atom.companies.management.passwords import first_error, read_password
+from atom.companies.management.cli_input import first_error, new_user_email, read_password
 from atom.companies.models import Company
 from atom.companies.services import create_company, validate_owner_password
 
@@ -26,13 +24,7 @@ class Command(BaseCommand):
         name = " ".join(name.split())
         if not name:
             raise CommandError("the company name is empty.")
-        email = normalize_email(owner_email)
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise CommandError(f"{owner_email!r} is not an email address.") from None
-        if User.objects.filter(email=email).exists():
-            raise CommandError(f"a user with the email {email} already exists.")
+        email = new_user_email(owner_email)
         if slug is not None:
             if slugify(slug) != slug or not slug:
                 raise CommandError(

@@ -1,9 +1,13 @@
-"""Reading a password for a command: from a prompt, or from standard input."""
+"""What the `atom` commands read from operators: passwords and new users' emails."""
 
 import getpass
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.core.validators import validate_email
+
+from atom.accounts.models import User, normalize_email
 
 
 def read_password(from_stdin: bool) -> str:
@@ -27,3 +31,15 @@ def read_password(from_stdin: bool) -> str:
 def first_error(error) -> str:
     """A ValidationError as one line for the terminal."""
     return " ".join(str(message) for message in error.messages)
+
+
+def new_user_email(raw: str) -> str:
+    """A well-formed email that no user has yet, folded like the log-in folds it."""
+    email = normalize_email(raw)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise CommandError(f"{raw!r} is not an email address.") from None
+    if User.objects.filter(email=email).exists():
+        raise CommandError(f"a user with the email {email} already exists.")
+    return email
