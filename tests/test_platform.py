@@ -1,5 +1,7 @@
 """Baseline protections and health endpoints."""
 
+import json
+
 from django.urls import reverse
 
 
@@ -67,3 +69,39 @@ def test_it_hides_settings_from_an_agents_navigation(as_user, agent):
 def test_it_shows_settings_in_an_owners_navigation(as_user, owner):
     html = as_user(owner).get("/").content.decode()
     assert "/settings/my-company/settings/" in html
+
+
+def _handled(request, error):
+    from atom.health import server_error
+
+    try:
+        raise error
+    except Exception:
+        return server_error(request)
+
+
+def test_it_turns_a_database_outage_under_the_api_into_a_json_503(rf):
+    from django.db import OperationalError
+
+    response = _handled(rf.get("/api/v1/company"), OperationalError("connection refused"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert json.loads(response.content)["error"] == "unavailable"
+
+
+def test_it_turns_a_database_outage_under_the_console_into_a_plain_503_page(rf):
+    from django.db import InterfaceError
+
+    response = _handled(
+        rf.get("/settings/my-company/settings/"), InterfaceError("connection already closed")
+    )
+    assert response.status_code == 503
+    assert b"briefly unavailable" in response.content
+    assert b"InterfaceError" not in response.content
+
+
+def test_it_answers_other_errors_with_a_500_and_no_trace(rf):
+    response = _handled(rf.get("/webhooks/flows/1"), KeyError("boom"))
+    assert response.status_code == 500
+    assert json.loads(response.content)["error"] == "server_error"
+    assert b"boom" not in response.content

@@ -1,8 +1,13 @@
 """Liveness, readiness, and the plain error pages."""
 
-from django.db import DatabaseError, connection
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+
+OUTAGE = (OperationalError, InterfaceError)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -38,8 +43,31 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No template context processors, no database: this page must render
-    # while the database is down.
+    """Django's 500 handler; a database outage becomes a 503 the client can retry.
+
+    Django calls this inside the ``except`` that caught the error, so
+    ``sys.exc_info()`` still names it. Nothing here touches the database or
+    renders a template that might, and no stack trace reaches the client.
+    """
+    error = sys.exc_info()[1]
+    # Lost or refused connections, not bugs such as an IntegrityError.
+    if isinstance(error, OUTAGE):
+        if _api_path(request):
+            response = JsonResponse(
+                {
+                    "error": "unavailable",
+                    "message": "Atom cannot reach its database right now; retry in a few seconds.",
+                },
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                "<!doctype html><title>Atom</title><h1>Atom is briefly unavailable</h1>"
+                "<p>Atom cannot reach its database right now. Try again in a few seconds.</p>",
+                status=503,
+            )
+        response["Retry-After"] = "5"
+        return response
     if _api_path(request):
         return JsonResponse(
             {"error": "server_error", "message": "Something went wrong on our side; retry later."},
