@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "atom.security",
     "atom.audit",
     "atom.api",
+    "atom.flows",
+    "atom.outbox",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +231,19 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    # Log-in failure counts shared by every host (django-axes); see
+    # atom.security.fallback_cache for what happens while Redis is down.
+    CACHES["axes"] = {
+        "BACKEND": "atom.security.fallback_cache.RedisWithFallbackCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "atom-axes",
+    }
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+    AXES_CACHE = "axes"
+else:
+    # One host: the database is what every process shares.
+    AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
