@@ -6,7 +6,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-
 OUTAGE = (OperationalError, InterfaceError)
 
 

@@ -166,17 +166,25 @@ if (form) {
     }
   });
 
-  form.addEventListener("submit", async (event) => {
-    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
-    syncTextarea();
-    if (pendingId.value && Date.now() > sudoUntil) {
+  // Addresses entered with Enter join the list when their check answers;
+  // Save waits for those answers, and for the password when the new token
+  // needs it, before it sends the form.
+  async function submitWhenReady(needsPassword) {
+    await checks;
+    if (needsPassword && !(await askPassword())) return;
+    syncTextarea({ withTyped: true });
+    submitting = true;
+    form.submit();
+  }
+
+  form.addEventListener("submit", (event) => {
+    const needsPassword = Boolean(pendingId.value) && Date.now() > sudoUntil;
+    if (needsPassword || checksWaiting > 0) {
       event.preventDefault();
-      if (await askPassword()) {
-        submitting = true;
-        form.submit();
-      }
+      submitWhenReady(needsPassword);
       return;
     }
+    syncTextarea({ withTyped: true });
     submitting = true;
   });
 
@@ -203,9 +211,13 @@ if (form) {
     return label ? `${address} ${label}` : address;
   }
 
-  function syncTextarea() {
-    textarea.value = rows().map(rowLine).join("\n");
-    emptyNote.hidden = rows().length > 0;
+  // On Save, an address typed but not yet entered with Enter goes too: the
+  // server checks it with the rest rather than it being silently dropped.
+  function syncTextarea({ withTyped = false } = {}) {
+    const lines = rows().map(rowLine);
+    if (withTyped && newEntry.value.trim()) lines.push(newEntry.value.trim());
+    textarea.value = lines.join("\n");
+    emptyNote.hidden = lines.length > 0;
   }
 
   function errorItems(target, messages) {
@@ -256,9 +268,25 @@ if (form) {
     return row;
   }
 
+  // One check at a time, in order: each sees the entries the one before
+  // added, so a quick "Enter, type, Enter" cannot add a duplicate unnoticed.
+  let checks = Promise.resolve();
+  let checksWaiting = 0;
+
+  function check(newText, { fromBox = false } = {}) {
+    checksWaiting += 1;
+    checks = checks
+      .then(() => runCheck(newText, fromBox))
+      .catch(() => {})
+      .finally(() => {
+        checksWaiting -= 1;
+      });
+    return checks;
+  }
+
   // Sends the whole list plus the new lines, so duplicates and every
   // entry's message come from the same parser that Save uses.
-  async function check(newText) {
+  async function runCheck(newText, fromBox) {
     const existing = rows();
     const lines = existing.map(rowLine);
     const newLines = newText.split(/\r\n|\r|\n/).filter((line) => line.trim() !== "");
@@ -297,8 +325,12 @@ if (form) {
         messages.push(...errorsByLine.get(number));
       }
     });
-    newEntry.value = kept.join("");
-    newEntry.setAttribute("aria-invalid", String(kept.length > 0));
+    // The box is emptied only if it still holds what was sent: whatever
+    // the admin typed meanwhile stays.
+    if (fromBox && newEntry.value === newText) {
+      newEntry.value = kept.join("");
+      newEntry.setAttribute("aria-invalid", String(kept.length > 0));
+    }
     errorItems(newErrors, messages);
     syncTextarea();
   }
@@ -306,7 +338,7 @@ if (form) {
   newEntry.addEventListener("keydown", (event) => {
     if (event.key === "Enter") {
       event.preventDefault();
-      if (newEntry.value.trim()) check(newEntry.value);
+      if (newEntry.value.trim()) check(newEntry.value, { fromBox: true });
     }
   });
   newEntry.addEventListener("paste", (event) => {
@@ -326,4 +358,8 @@ if (form) {
   }
   syncTextarea();
   if (field.classList.contains("invalid")) check("");
+
+  // The server refused a Save because the password is older than 15
+  // minutes (this page's estimate was too kind): ask now, then save again.
+  if (form.dataset.sudoNeeded === "1") submitWhenReady(true);
 }

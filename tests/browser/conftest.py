@@ -1,0 +1,112 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, against pytest-django's live_server.
+
+The live server is a thread of this test process, on the test database, so
+a test can arrange data with the ORM and then watch a person use it through
+the real pages. Every test gets a fresh browser context: no cookies, no
+clipboard, no state left by the test before it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import CHROMIUM, PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; Django would
+# otherwise refuse the ORM calls the tests make around it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Long enough for a slow CI machine, short enough that a broken page fails fast.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh context (its own cookies: another person at another computer).
+
+    The context may use the clipboard on the live server's origin;
+    ``javascript=False`` shows the page as it works without its modules.
+    """
+    contexts = []
+    script_errors: list[str] = []
+
+    def open_page(*, javascript: bool = True):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            locale="en-US",
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(live_server.url))
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    # A page module that throws leaves the page half-working: fail loudly.
+    assert not script_errors, "JavaScript errors:\n" + "\n".join(script_errors)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def login(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the real log-in page, as a person would."""
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def open_company_settings(page) -> None:
+    """Settings > My Company > Settings, through the navigation."""
+    nav = page.get_by_role("navigation", name="Main navigation")
+    settings_menu = nav.locator("details.menu").first
+    if settings_menu.get_attribute("open") is None:
+        nav.locator("summary", has_text="Settings").first.click()
+    company_menu = settings_menu.locator("details.menu")
+    if company_menu.get_attribute("open") is None:
+        company_menu.locator("summary", has_text="My Company").click()
+    company_menu.get_by_role("link", name="Settings", exact=True).click()
+    page.wait_for_load_state()
+
+
+def end_sudo(page, live_server) -> None:
+    """Make this browser's session look older than 15 minutes: sudo mode has lapsed."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    cookie = next(c for c in page.context.cookies(live_server.url) if c["name"] == "sessionid")
+    session = SessionStore(session_key=cookie["value"])
+    session["sudo_until"] = time.time() - 60
+    session.save()
