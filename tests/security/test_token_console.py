@@ -222,3 +222,24 @@ def test_it_stores_only_a_digest_a_ciphertext_and_the_last_four(acme, acme_token
     assert acme_token not in row.ciphertext
     assert row.last4 == acme_token[-4:]
     assert row.created_at is not None
+
+
+def test_it_links_to_the_password_prompt_when_a_save_needs_it_without_javascript(
+    as_user, owner, acme
+):
+    client = as_user(owner)
+    pending = client.post(GENERATE).url.split("pending=")[1].split("#")[0]
+    session = client.session
+    session["sudo_until"] = 0
+    session.save()
+    page = client.post(SAVE, section_form(acme, pending_token=pending)).content.decode()
+    assert (
+        f"/account/confirm-password/?next=/settings/my-company/settings/%3Fpending%3D{pending}"
+        in page
+    )
+    confirmed = client.post(
+        f"/account/confirm-password/?next=/settings/my-company/settings/%3Fpending%3D{pending}",
+        {"password": "correct horse battery staple"},
+    )
+    assert confirmed["Location"] == f"/settings/my-company/settings/?pending={pending}"
+    assert client.post(SAVE, section_form(acme, pending_token=pending)).status_code == 302
