@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("atom.companies.urls")),
     path("", include("atom.security.urls")),
     path("", include("atom.audit.urls")),
+    path("", include("atom.flows.urls")),
+    path("", include("atom.outbox.urls")),
     path("", api.urls),
 ]
 

@@ -27,7 +27,7 @@ def test_it_answers_with_the_tokens_company(client, acme, acme_token):
     assert body["slug"] == "acme"
     assert body["token"]["last4"] == acme_token[-4:]
     assert body["token"]["masked"].endswith(acme_token[-4:])
-    assert body["token"]["grace_ends_at"] is None
+    assert body["token"]["graceEndsAt"] is None
     assert acme_token not in response.content.decode()
 
 

@@ -125,7 +125,7 @@ def test_it_keeps_the_old_token_during_the_grace_period_then_refuses_it(
     api = client.__class__()
     assert api.get("/api/v1/company", **bearer(acme_token)).status_code == 200
     body = api.get("/api/v1/company", **bearer(acme_token)).json()
-    assert body["token"]["grace_ends_at"] is not None
+    assert body["token"]["graceEndsAt"] is not None
     page = admin_client.get(SETTINGS).content.decode()
     assert "Old tokens still working" in page
     with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=1)):

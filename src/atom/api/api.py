@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -96,8 +96,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
-@api.exception_handler(DatabaseError)
-def _database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.warning("database unavailable during an API call: %s", type(exc).__name__)
     return error(
         503,
@@ -118,3 +119,11 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 from atom.api import company  # noqa: E402  (routers register on the api above)
 
 api.add_router("/api/v1/", company.router)
+
+from atom.flows import api as flows_api  # noqa: E402
+from atom.flows import webhook  # noqa: E402
+from atom.outbox import api as outbox_api  # noqa: E402
+
+api.add_router("/api/v1/", flows_api.router)
+api.add_router("/api/v1/", outbox_api.router)
+api.add_router("/webhooks/", webhook.router)

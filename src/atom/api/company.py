@@ -7,6 +7,8 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from atom.api.auth import ApiRequest, company_token
+from atom.api.errors import AUTH_ERRORS
+from atom.api.fields import CamelSchema
 from atom.security import tokens
 
 router = Router(tags=["Company"])
@@ -16,14 +18,14 @@ class Ping(Schema):
     status: str
 
 
-class TokenInfo(Schema):
+class TokenInfo(CamelSchema):
     created_at: datetime
     last4: str
     masked: str
     grace_ends_at: datetime | None
 
 
-class CompanyInfo(Schema):
+class CompanyInfo(CamelSchema):
     id: int
     name: str
     slug: str
@@ -37,8 +39,9 @@ def ping(request):
 
 @router.get(
     "company",
-    response=CompanyInfo,
+    response={200: CompanyInfo, **AUTH_ERRORS},
     auth=company_token,
+    by_alias=True,
     summary="Your company and the calling token",
 )
 def company(request: ApiRequest):

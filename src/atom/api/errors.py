@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from ninja import Schema
+
+
+class Error(Schema):
+    """The body of every error response, documented once in the OpenAPI."""
+
+    error: str
+    message: str
+
+
+# The error answers each kind of operation can give, for its OpenAPI entry.
+# Every authenticated call can meet the token (401), the allowlist (403),
+# the rate limit (429) and a database outage (503).
+AUTH_ERRORS = {code: Error for code in (401, 403, 429, 503)}
+READ_ERRORS = {code: Error for code in (400, 401, 403, 404, 429, 503)}
+WRITE_ERRORS = {code: Error for code in (400, 401, 403, 404, 409, 413, 415, 429, 503)}
 
 
 class ApiError(Exception):

@@ -33,6 +33,9 @@ LABELS = {
     "token.revoked": _("Old API token revoked"),
     "token.rotated": _("API token rotated by an operator"),
     "company.rate_limit_changed": _("API rate limit changed"),
+    "flow.created": _("Flow created"),
+    "template.created": _("Message template created"),
+    "template.updated": _("Message template edited"),
 }
 
 

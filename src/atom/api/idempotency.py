@@ -1,0 +1,152 @@
+"""``Idempotency-Key``: a retried request returns what the first one created.
+
+After Stripe's idempotency keys: a client that timed out or lost the
+connection sends the same request again with the same key, and gets the run
+or message its first attempt created instead of a second one. Keys belong to
+a company and count for 24 hours; the same key with a different request
+(method, path or body) is a 409, so a client bug that reuses keys is loud.
+
+Two concurrent requests with one key are settled by the database: the
+unique (company, key) constraint lets only one insert commit; the other
+rolls back everything it wrote and answers with the winner's resource.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Header
+from pydantic import WithJsonSchema
+
+from atom.api.auth import ApiRequest
+from atom.api.errors import ApiError
+from atom.flows.models import IdempotencyKey
+
+HEADER = "Idempotency-Key"
+LIFETIME = timedelta(hours=24)
+MAX_LENGTH = 255
+# Printable ASCII; a space may sit inside a key but not at either end,
+# where HTTP servers strip it.
+_KEY = re.compile(r"[!-~](?:[ -~]*[!-~])?")
+
+Stored = TypeVar("Stored", bound=models.Model)
+
+# The header as views declare it: documented in the OpenAPI with its rule,
+# checked by parse_key (for a message that says what to send).
+KeyHeader = Annotated[
+    str | None,
+    WithJsonSchema({"type": "string", "maxLength": MAX_LENGTH, "pattern": f"^{_KEY.pattern}$"}),
+    Header(
+        None,
+        alias=HEADER,
+        description=(
+            "Up to 255 printable ASCII characters, unique per request (a UUID is a good "
+            "choice). Sending the same key again within 24 hours returns the first result (200) "
+            "instead of storing twice; the same key with a different body is 409 conflict."
+        ),
+    ),
+]
+
+
+def parse_key(value: str | None) -> str | None:
+    """The header's key, None when absent, or ApiError 400 when malformed."""
+    if value is None:
+        return None
+    if len(value) > MAX_LENGTH or not _KEY.fullmatch(value):
+        raise ApiError(
+            400,
+            "validation_error",
+            f"{HEADER}: must be 1 to {MAX_LENGTH} printable ASCII characters "
+            "(letters, digits, punctuation; a UUID works well).",
+        )
+    return value
+
+
+def fingerprint(request: HttpRequest, body: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def once(
+    request: ApiRequest,
+    key: str | None,
+    body: bytes,
+    model: type[Stored],
+    create: Callable[[], Stored],
+) -> tuple[Stored, bool]:
+    """Call ``create`` (which stores one ``model`` row) at most once per key.
+
+    Returns the row, and whether it was created now or by an earlier request
+    with the same key. What ``create`` writes is committed, together with
+    the key, before this returns: the caller answers 202 only for what is
+    already durable.
+    """
+    company_id = request.company_id
+    if key is None:
+        # durable=True: this block must be the outermost, so leaving it is
+        # the COMMIT (an ATOMIC_REQUESTS setting would make this raise).
+        with transaction.atomic(durable=True):
+            return create(), True
+    digest = fingerprint(request, body)
+    # Two rounds suffice: a failed insert means another request with this
+    # key committed, and the second round finds it.
+    for _round in range(2):
+        earlier = _earlier(company_id, key, digest)
+        if earlier is not None:
+            return _replayed(model, company_id, earlier), False
+        try:
+            with transaction.atomic(durable=True):
+                cutoff = timezone.now() - LIFETIME
+                # An expired record still holds the unique slot: free it.
+                IdempotencyKey.objects.filter(
+                    company_id=company_id, key=key, created_at__lt=cutoff
+                ).delete()
+                stored = create()
+                IdempotencyKey.objects.create(
+                    company_id=company_id, key=key, fingerprint=digest, resource_id=stored.pk
+                )
+            return stored, True
+        except IntegrityError:
+            continue
+    raise ApiError(409, "conflict", f"Another request with this {HEADER} is in progress; retry it.")
+
+
+def _replayed(model: type[Stored], company_id: int, resource_id: int) -> Stored:
+    found = model.objects.filter(id=resource_id, company_id=company_id).first()
+    if found is None:
+        # Removed since (by a retention job of the services downstream).
+        raise ApiError(
+            409,
+            "conflict",
+            f"What this {HEADER} created no longer exists; send the request with a new key.",
+        )
+    return found
+
+
+def _earlier(company_id: int, key: str, digest: str) -> int | None:
+    record = (
+        IdempotencyKey.objects.filter(
+            company_id=company_id, key=key, created_at__gte=timezone.now() - LIFETIME
+        )
+        .only("fingerprint", "resource_id")
+        .first()
+    )
+    if record is None:
+        return None
+    if record.fingerprint != digest:
+        raise ApiError(
+            409,
+            "conflict",
+            f"This {HEADER} was already used with a different request in the last 24 hours; "
+            "use a new key for a new request.",
+        )
+    return record.resource_id

@@ -1,0 +1,22 @@
+from django.db import transaction
+
+from atom.audit.log import record
+from atom.flows.models import Flow
+
+
+def create_flow(company, *, name: str, description: str, variables: list[str], request) -> Flow:
+    with transaction.atomic():
+        flow = Flow.objects.create(
+            company=company,
+            name=name,
+            description=description,
+            variables=variables,
+            created_by=request.user,
+        )
+        record(
+            "flow.created",
+            request=request,
+            company=company,
+            details={"flow_id": flow.id, "name": name, "variables": variables},
+        )
+    return flow

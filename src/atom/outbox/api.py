@@ -1,0 +1,141 @@
+"""The Templates API: list and read templates, send one, read a sent message back.
+
+Sending stores the message in the outbox with status "pending" and its text
+rendered; delivering it over WhatsApp is the delivery service's job, outside
+this repository. A 202 means the row is committed (see atom.api.idempotency).
+"""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Router
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from atom.api import idempotency, json_body
+from atom.api.auth import ApiRequest, company_token
+from atom.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError
+from atom.api.fields import request_body
+from atom.api.pagination import Pages
+from atom.outbox import placeholders, schemas
+from atom.outbox.models import Message, MessageTemplate
+from atom.outbox.schemas import MessageAccepted, MessageOut, SendIn, TemplateOut
+
+router = Router(tags=["Templates"], auth=company_token)
+
+
+@router.get(
+    "templates",
+    response={200: list[TemplateOut], **READ_ERRORS},
+    by_alias=True,
+    summary="List your templates",
+)
+@paginate(Pages)
+def list_templates(request: ApiRequest):
+    return MessageTemplate.objects.filter(company_id=request.company_id).order_by("id")
+
+
+@router.get(
+    "templates/{int:template_id}",
+    response={200: TemplateOut, **READ_ERRORS},
+    by_alias=True,
+    summary="Get a template",
+)
+def get_template(request: ApiRequest, template_id: int):
+    return get_object_or_404(MessageTemplate, id=template_id, company_id=request.company_id)
+
+
+def template_id_in(data: dict) -> int | None:
+    try:
+        return schemas.template_id(data.get("templateId"))
+    except ValueError:
+        return None
+
+
+def check_params(template: MessageTemplate, params: object) -> list[str]:
+    """What is wrong with the keys of ``params`` for this template, one line per key."""
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        return []  # the schema check already says it must be an object
+    expected = template.placeholders
+    problems = [
+        f"params.{name}: is required by the template ({{{{{name}}}}})"
+        for name in expected
+        if name not in params
+    ]
+    listing = ", ".join(expected) or "none"
+    problems += [
+        f"params.{name}: the template has no such placeholder (it has: {listing})"
+        for name in params
+        if name not in expected
+    ]
+    return problems
+
+
+@router.post(
+    "templates/send",
+    response={202: MessageAccepted, 200: MessageAccepted, **WRITE_ERRORS},
+    by_alias=True,
+    summary="Send a template message",
+    description=(
+        "Stores the message in the outbox with status `pending` and its text rendered, and "
+        "answers 202 once it is committed. The body is JSON, at most 64 KiB. `params` has a "
+        "value for every placeholder of the template. With an `Idempotency-Key`, a retry "
+        "returns the first message with 200."
+    ),
+    openapi_extra=request_body(SendIn),
+)
+def send_template(
+    request: ApiRequest,
+    response: HttpResponse,
+    idempotency_key: idempotency.KeyHeader = None,
+):
+    key = idempotency.parse_key(idempotency_key)
+    body = json_body.read(request)
+    data, problems = json_body.check(SendIn, body.data)
+    template_id = template_id_in(body.data)
+    template = (
+        MessageTemplate.objects.filter(id=template_id, company_id=request.company_id).first()
+        if template_id is not None
+        else None
+    )
+    if template is not None:
+        problems += check_params(template, body.data.get("params"))
+    if data is None or problems:
+        raise json_body.invalid(problems)
+    if template is None:
+        raise ApiError(
+            404,
+            "not_found",
+            f"templateId: there is no template {template_id} in your company's account.",
+        )
+
+    def store() -> Message:
+        return Message.objects.create(
+            company_id=request.company_id,
+            template=template,
+            phone_number=data.phone_number,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            assign=data.assign,
+            params=data.params,
+            text=placeholders.render(template.body, data.params),
+        )
+
+    message, created = idempotency.once(request, key, body.raw, Message, store)
+    response["Location"] = reverse("atom-api:message", kwargs={"message_id": message.id})
+    return Status(202 if created else 200, {"message_id": message.id, "status": message.status})
+
+
+@router.get(
+    "messages/{int:message_id}",
+    response={200: MessageOut, **READ_ERRORS},
+    by_alias=True,
+    url_name="message",
+    summary="Get a sent message and its status",
+)
+def get_message(request: ApiRequest, message_id: int):
+    return get_object_or_404(Message, id=message_id, company_id=request.company_id)
