@@ -26,8 +26,15 @@ from other addresses get `403 ip_not_allowed`.
 
 **Errors.** Every error is JSON: `{"error": "<code>", "message": "<what to do>"}`:
 400 `validation_error`, 401 `token_missing` / `token_invalid`, 403 `ip_not_allowed`,
-404 `not_found`, 409 `conflict`, 413 `payload_too_large`, 429 `rate_limited`
-(with `Retry-After`), 503 `unavailable`.
+404 `not_found`, 409 `conflict`, 413 `payload_too_large`, 415 `unsupported_media_type`,
+429 `rate_limited` (with `Retry-After`), 503 `unavailable`.
+
+**Retries.** Writes accept an `Idempotency-Key` header: the same key within
+24 hours returns the first result with 200 instead of storing twice.
+
+**Flows and messages** are stored durably (a 202 means committed) with a
+status you can read back; Atom's flow engine and delivery service take them
+from there.
 """
 
 
