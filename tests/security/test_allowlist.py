@@ -15,19 +15,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atom.security import allowlist
+from atom.security import allowlist_errors
 from atom.security.allowlist import (
-    NON_PUBLIC_NETWORKS,
-    AllowlistError,
     Entry,
-    EntryError,
-    Matcher,
-    Network,
     format_lines,
     parse_entry,
     parse_lines,
     parse_network,
 )
+from atom.security.allowlist_errors import AllowlistError, EntryError
+from atom.security.matcher import Matcher, Network
+from atom.security.public_ranges import NON_PUBLIC_NETWORKS
 
 
 def error_of(text: str, *, allow_private: bool = False) -> EntryError:
@@ -42,7 +40,7 @@ def error_of(text: str, *, allow_private: bool = False) -> EntryError:
 
 ERROR_CLASSES: list[type[AllowlistError]] = [
     cls
-    for _, cls in inspect.getmembers(allowlist, inspect.isclass)
+    for _, cls in inspect.getmembers(allowlist_errors, inspect.isclass)
     if issubclass(cls, AllowlistError) and "code" in vars(cls)
 ]
 ERROR_CODES = {cls.code for cls in ERROR_CLASSES}
@@ -234,7 +232,7 @@ def test_it_refuses_spaces_inside_the_address() -> None:
 
 
 def test_it_refuses_spaces_inside_when_parsing_a_network_alone() -> None:
-    with pytest.raises(allowlist.SpaceInside):
+    with pytest.raises(allowlist_errors.SpaceInside):
         parse_network("8.8.8.8 Office")
 
 
@@ -528,7 +526,7 @@ def test_it_never_says_only_invalid_input() -> None:
 
 
 def test_it_marks_messages_for_translation_without_django() -> None:
-    assert allowlist.gettext_noop("text") == "text"
+    assert allowlist_errors.gettext_noop("text") == "text"
 
 
 # --------------------------------------------------------------------------

@@ -18,421 +18,62 @@ English here; each error carries ``code``, ``template`` and ``params`` so a
 Django layer can translate ``template`` (marked with :func:`gettext_noop` for
 xgettext) without this module importing Django.
 
-Matching (:class:`Matcher`) compiles the networks once into sorted, disjoint
-integer intervals, so a lookup is one bisection whatever the list length.
+Errors live in :mod:`atom.security.allowlist_errors`, the special-purpose
+ranges in :mod:`atom.security.public_ranges`, and matching in
+:mod:`atom.security.matcher`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
-from typing import ClassVar, TypeAlias
 
-Network: TypeAlias = IPv4Network | IPv6Network
-Address: TypeAlias = IPv4Address | IPv6Address
+from atom.security.allowlist_errors import (
+    AllowlistError,
+    Brackets,
+    EmptyEntry,
+    EntryError,
+    EntrySyntaxError,
+    HostBits,
+    Ipv4Character,
+    Ipv4EmptyOctet,
+    Ipv4Hex,
+    Ipv4LeadingZero,
+    Ipv4Mapped,
+    Ipv4Octal,
+    Ipv4OctetRange,
+    Ipv4ShortForm,
+    Ipv4Sign,
+    Ipv4TooManyOctets,
+    Ipv4TrailingDot,
+    Ipv6Syntax,
+    Ipv6ZoneId,
+    LabelControlCharacter,
+    LabelIsAddress,
+    LabelTooLong,
+    MissingAddress,
+    NonAsciiDigit,
+    Port,
+    PrefixLeadingZero,
+    PrefixRange,
+    PrefixSyntax,
+    SpaceInside,
+    TooManyEntries,
+    UnexpectedCharacter,
+    gettext_noop,
+)
+from atom.security.matcher import IPV4_MASK as _IPV4_MASK
+from atom.security.matcher import Address, Network
+from atom.security.public_ranges import check_public
 
 #: Prefix lengths an entry may use. Shorter IPv4 prefixes than /8 (or IPv6
 #: than /32, the usual allocation of a whole ISP) are never one company's own.
 IPV4_PREFIX_RANGE = (8, 32)
 IPV6_PREFIX_RANGE = (32, 128)
 MAX_LABEL_LENGTH = 100
-
-
-def gettext_noop(message: str) -> str:
-    """Mark ``message`` for translation without translating it here."""
-    return message
-
-
-# --------------------------------------------------------------------------
-# Errors
-# --------------------------------------------------------------------------
-
-
-class AllowlistError(ValueError):
-    """Base class: the list or one of its entries cannot be accepted.
-
-    ``code`` is short and stable (for tests, APIs and translation catalogs),
-    ``template`` is the English message with ``%(name)s`` placeholders and
-    ``params`` fills them; ``str(error)`` is ``template % params``.
-    """
-
-    code: ClassVar[str]
-    template: ClassVar[str]
-
-    def __init__(self, **params: object) -> None:
-        super().__init__(params)
-        self.params: dict[str, object] = params
-
-    def __str__(self) -> str:
-        return self.template % self.params
-
-
-class TooManyEntries(AllowlistError):
-    """The list is longer than the operator allows (storage and review cost)."""
-
-    code = "too_many_entries"
-    template = gettext_noop(
-        "The list can hold at most %(maximum)s entries; remove entries from line "
-        "%(line)d on, or combine neighbouring addresses into ranges."
-    )
-
-
-class EntryError(AllowlistError):
-    """One entry (address or range, optionally with a label) is refused."""
-
-
-class EntrySyntaxError(EntryError):
-    """The entry is not written the one way we accept."""
-
-
-class EmptyEntry(EntrySyntaxError):
-    code = "empty"
-    template = gettext_noop(
-        "The entry is empty; enter an IP address or range, for example 8.8.8.8 or 200.1.2.0/24."
-    )
-
-
-class MissingAddress(EntrySyntaxError):
-    code = "missing_address"
-    template = gettext_noop("%(entry)s: enter the address before the slash, like 200.1.2.0/24.")
-
-
-class SpaceInside(EntrySyntaxError):
-    """Spaces split the address, so the part after them would become the label."""
-
-    code = "space_inside"
-    template = gettext_noop(
-        "%(entry)s: remove the spaces inside the address; only a label may "
-        "follow the address after a space."
-    )
-
-
-class NonAsciiDigit(EntrySyntaxError):
-    """Arabic-Indic, fullwidth, superscript... digits look like 0-9 but are
-    other characters; accepting them would let two different strings denote
-    the same entry (and ``int`` silently converts some of them)."""
-
-    code = "non_ascii_digit"
-    template = gettext_noop(
-        "%(entry)s: %(char)s is not one of the digits 0-9; type the address "
-        "with the digits 0-9 only."
-    )
-
-
-class UnexpectedCharacter(EntrySyntaxError):
-    """Look-alike dots and colons (e.g. fullwidth) are refused for the same
-    reason; control characters would be invisible in the list."""
-
-    code = "unexpected_character"
-    template = gettext_noop(
-        "%(entry)s: the character %(char)s is not allowed; an address uses only "
-        "the digits 0-9, the letters a-f, dots, colons and a slash before the "
-        "prefix length."
-    )
-
-
-class Ipv4Sign(EntrySyntaxError):
-    """``inet_aton`` style parsers (strtoul) accept a sign; we do not."""
-
-    code = "ipv4_sign"
-    template = gettext_noop(
-        "%(entry)s: remove the + or - sign; each of the four numbers is written "
-        "with the digits 0-9 only."
-    )
-
-
-class Ipv4Hex(EntrySyntaxError):
-    """``inet_aton`` reads ``0x7f.1`` as 127.0.0.1; a reviewer would not."""
-
-    code = "ipv4_hex"
-    template = gettext_noop(
-        "%(entry)s: hexadecimal numbers (0x...) are not accepted; write each of "
-        "the four numbers in decimal, like 8.8.8.8."
-    )
-
-
-class Ipv4Octal(EntrySyntaxError):
-    """A leading zero that changes the value: ``inet_aton`` reads ``010`` as
-    octal 8, Python < 3.9.5 read it as decimal 10 (CVE-2021-29921)."""
-
-    code = "ipv4_octal"
-    template = gettext_noop(
-        "%(entry)s: %(octet)s starts with 0, so some software reads it as the "
-        "octal number %(octal)d and other software as %(decimal)d; write the "
-        "number you mean without the leading zero."
-    )
-
-
-class Ipv4LeadingZero(EntrySyntaxError):
-    """Refused even when harmless (``01``, ``09``) so there is one spelling."""
-
-    code = "ipv4_leading_zero"
-    template = gettext_noop(
-        "%(entry)s: remove the leading zero from %(octet)s; write it as %(fixed)s."
-    )
-
-
-class Ipv4Character(EntrySyntaxError):
-    code = "ipv4_character"
-    template = gettext_noop(
-        "%(entry)s: the character %(char)s is not allowed; an IPv4 address is "
-        "four numbers from 0 to 255 separated by dots, like 8.8.8.8 (host names "
-        "are not accepted)."
-    )
-
-
-class Ipv4TrailingDot(EntrySyntaxError):
-    """``1.2.3.4.`` is a DNS-style absolute name, not an address."""
-
-    code = "ipv4_trailing_dot"
-    template = gettext_noop("%(entry)s: remove the dot at the end.")
-
-
-class Ipv4EmptyOctet(EntrySyntaxError):
-    code = "ipv4_empty_octet"
-    template = gettext_noop(
-        "%(entry)s: a number is missing before a dot; an IPv4 address is four "
-        "numbers separated by dots, like 8.8.8.8."
-    )
-
-
-class Ipv4TooManyOctets(EntrySyntaxError):
-    code = "ipv4_too_many_octets"
-    template = gettext_noop(
-        "%(entry)s: an IPv4 address has exactly four numbers separated by three "
-        "dots; remove the extra numbers."
-    )
-
-
-class Ipv4ShortForm(EntrySyntaxError):
-    """``inet_aton`` expands ``1.2.3`` to 1.2.0.3 and ``16909060`` to 1.2.3.4;
-    nobody reviewing the list would guess that."""
-
-    code = "ipv4_short_form"
-    template = gettext_noop(
-        "%(entry)s: write all four numbers separated by three dots, like "
-        "8.8.8.8; short forms such as 8.8.8 or 134744072 are not accepted."
-    )
-
-
-class Ipv4OctetRange(EntrySyntaxError):
-    code = "ipv4_octet_range"
-    template = gettext_noop("%(entry)s: each of the four numbers must be 0-255.")
-
-
-class Port(EntrySyntaxError):
-    """The allow list is about hosts; a port would be silently ignored."""
-
-    code = "port"
-    template = gettext_noop(
-        "%(entry)s: remove the port number after the colon; enter only the address."
-    )
-
-
-class Brackets(EntrySyntaxError):
-    """``[v6]`` is URL syntax; the canonical list has one spelling without it."""
-
-    code = "brackets"
-    template = gettext_noop(
-        "%(entry)s: remove the square brackets; enter the address alone, like "
-        "2800:3f0:4001:800::200e."
-    )
-
-
-class Ipv6ZoneId(EntrySyntaxError):
-    """A zone (``%eth0``) names an interface of one machine; :mod:`ipaddress`
-    accepts it since Python 3.9, which would make equal addresses compare
-    unequal."""
-
-    code = "ipv6_zone_id"
-    template = gettext_noop(
-        "%(entry)s: remove the zone index %(zone)s; it names a network interface "
-        "of one machine and never appears in a client address."
-    )
-
-
-class Ipv6Syntax(EntrySyntaxError):
-    code = "ipv6_syntax"
-    template = gettext_noop(
-        "%(entry)s is not a valid IPv6 address; write up to eight groups of one "
-        "to four hexadecimal digits separated by colons, with :: at most once, "
-        "like 2800:3f0:4001:800::200e."
-    )
-
-
-class PrefixSyntax(EntrySyntaxError):
-    code = "prefix_syntax"
-    template = gettext_noop(
-        "%(entry)s: after the slash write the prefix length as a number, like 200.1.2.0/24."
-    )
-
-
-class PrefixLeadingZero(EntrySyntaxError):
-    """Same reason as for octets: one spelling per entry."""
-
-    code = "prefix_leading_zero"
-    template = gettext_noop(
-        "%(entry)s: write the prefix length without leading zeros, as /%(fixed)s."
-    )
-
-
-class PrefixRange(EntryError):
-    code = "prefix_range"
-    template = gettext_noop(
-        "%(entry)s: the prefix length of an %(family)s range must be between "
-        "/%(minimum)d and /%(maximum)d."
-    )
-
-
-class HostBits(EntryError):
-    """``ipaddress`` would silently widen or refuse ``203.0.113.7/24``; we say
-    which network was probably meant so the admin decides."""
-
-    code = "host_bits"
-    template = gettext_noop("%(entry)s has host bits set; did you mean %(network)s?")
-
-
-class Ipv4Mapped(EntryError):
-    """``::ffff:1.2.3.4`` is 1.2.3.4; keeping only the IPv4 spelling keeps one
-    canonical entry per network (the matcher maps client addresses anyway)."""
-
-    code = "ipv4_mapped"
-    template = gettext_noop(
-        "%(entry)s is an IPv4 address written in IPv6 form; enter %(ipv4)s instead."
-    )
-
-
-class NotPublicError(EntryError):
-    """The entry touches a special-purpose range (see ``NON_PUBLIC_NETWORKS``)."""
-
-
-class NotPublic(NotPublicError):
-    code = "not_public"
-    template = gettext_noop(
-        "%(entry)s is in %(range)s (%(name)s); only public addresses can be allowed."
-    )
-
-
-class IncludesNotPublic(NotPublicError):
-    code = "includes_not_public"
-    template = gettext_noop(
-        "%(entry)s includes %(range)s (%(name)s); only public addresses can be "
-        "allowed, so enter smaller ranges that leave it out."
-    )
-
-
-class LabelError(EntryError):
-    """The free-text label after the address is refused."""
-
-
-class LabelTooLong(LabelError):
-    code = "label_too_long"
-    template = gettext_noop(
-        "The label after %(entry)s has %(length)d characters; shorten it to at most %(maximum)d."
-    )
-
-
-class LabelIsAddress(LabelError):
-    """``200.1.2.3 200.1.2.4`` is two entries typed on one line; taking the
-    second as a label would silently leave it out of the list."""
-
-    code = "label_is_address"
-    template = gettext_noop(
-        "%(entry)s is followed by %(address)s, which would become its label; put "
-        "each address on its own line."
-    )
-
-
-class LabelControlCharacter(LabelError):
-    """Control, bidi-override and line-separator characters can hide or reorder
-    text shown to the next admin (Trojan Source style), and break the
-    one-entry-per-line format."""
-
-    code = "label_control_character"
-    template = gettext_noop(
-        "The label after %(entry)s contains the invisible control character %(char)s; remove it."
-    )
-
-
-# --------------------------------------------------------------------------
-# Special-purpose ranges
-# --------------------------------------------------------------------------
-
-# One explicit table instead of ipaddress.is_private/is_global: their
-# definitions changed between Python 3.11 and 3.12 (gh-113171), and this list
-# must behave the same on every interpreter. Sources: the IANA IPv4 and IPv6
-# Special-Purpose Address Registries (RFC 6890 and updates) and the IANA IPv6
-# Address Space registry (everything outside 2000::/3 is unassigned). Blocks
-# whose registry entry says "globally reachable" but which no client ever
-# sends from (anycast service addresses in 192.0.0.0/24 and 2001::/23) are
-# refused as a whole. The most specific matching row names the refusal.
-NON_PUBLIC_NETWORKS: tuple[tuple[Network, str], ...] = tuple(
-    (IPv4Network(network) if "." in network else IPv6Network(network), name)
-    for network, name in (
-        ("0.0.0.0/8", gettext_noop("this network")),  # RFC 791, 1122
-        ("10.0.0.0/8", gettext_noop("private network")),  # RFC 1918
-        ("100.64.0.0/10", gettext_noop("shared address space")),  # RFC 6598, CGNAT
-        ("127.0.0.0/8", gettext_noop("loopback")),  # RFC 1122
-        ("169.254.0.0/16", gettext_noop("link-local")),  # RFC 3927
-        ("172.16.0.0/12", gettext_noop("private network")),  # RFC 1918
-        ("192.0.0.0/24", gettext_noop("IETF protocol assignments")),  # RFC 6890
-        ("192.0.2.0/24", gettext_noop("documentation")),  # RFC 5737
-        ("192.88.99.0/24", gettext_noop("6to4 relay anycast")),  # RFC 7526
-        ("192.168.0.0/16", gettext_noop("private network")),  # RFC 1918
-        ("198.18.0.0/15", gettext_noop("benchmarking")),  # RFC 2544
-        ("198.51.100.0/24", gettext_noop("documentation")),  # RFC 5737
-        ("203.0.113.0/24", gettext_noop("documentation")),  # RFC 5737
-        ("224.0.0.0/4", gettext_noop("multicast")),  # RFC 5771
-        ("240.0.0.0/4", gettext_noop("reserved")),  # RFC 1112
-        ("255.255.255.255/32", gettext_noop("limited broadcast")),  # RFC 919
-        ("::/8", gettext_noop("reserved by the IETF")),
-        ("::/128", gettext_noop("unspecified address")),  # RFC 4291
-        ("::1/128", gettext_noop("loopback")),  # RFC 4291
-        ("::/96", gettext_noop("IPv4-compatible, deprecated")),  # RFC 4291 2.5.5.1
-        ("::ffff:0:0/96", gettext_noop("IPv4-mapped")),  # RFC 4291
-        ("64:ff9b::/96", gettext_noop("IPv4/IPv6 translation")),  # RFC 6052
-        ("64:ff9b:1::/48", gettext_noop("local IPv4/IPv6 translation")),  # RFC 8215
-        ("100::/8", gettext_noop("reserved by the IETF")),
-        ("100::/64", gettext_noop("discard-only")),  # RFC 6666
-        ("200::/7", gettext_noop("reserved by the IETF")),
-        ("400::/6", gettext_noop("reserved by the IETF")),
-        ("800::/5", gettext_noop("reserved by the IETF")),
-        ("1000::/4", gettext_noop("reserved by the IETF")),
-        ("2001::/23", gettext_noop("IETF protocol assignments")),  # RFC 2928
-        ("2001::/32", gettext_noop("Teredo tunnelling")),  # RFC 4380
-        ("2001:2::/48", gettext_noop("benchmarking")),  # RFC 5180
-        ("2001:10::/28", gettext_noop("ORCHID, deprecated")),  # RFC 4843
-        ("2001:20::/28", gettext_noop("ORCHIDv2")),  # RFC 7343
-        ("2001:db8::/32", gettext_noop("documentation")),  # RFC 3849
-        ("3fff::/20", gettext_noop("documentation")),  # RFC 9637
-        ("4000::/3", gettext_noop("reserved by the IETF")),
-        ("5f00::/16", gettext_noop("SRv6 segment identifiers")),  # RFC 9602
-        ("6000::/3", gettext_noop("reserved by the IETF")),
-        ("8000::/3", gettext_noop("reserved by the IETF")),
-        ("a000::/3", gettext_noop("reserved by the IETF")),
-        ("c000::/3", gettext_noop("reserved by the IETF")),
-        ("e000::/4", gettext_noop("reserved by the IETF")),
-        ("f000::/5", gettext_noop("reserved by the IETF")),
-        ("f800::/6", gettext_noop("reserved by the IETF")),
-        ("fc00::/7", gettext_noop("private network")),  # RFC 4193 unique local
-        ("fe00::/9", gettext_noop("reserved by the IETF")),
-        ("fe80::/10", gettext_noop("link-local")),  # RFC 4291
-        ("fec0::/10", gettext_noop("site-local, deprecated")),  # RFC 3879
-        ("ff00::/8", gettext_noop("multicast")),  # RFC 4291
-    )
-)
-
-_MAPPED_PREFIX = 0xFFFF << 32  # ::ffff:0:0/96, RFC 4291 section 2.5.5.2
-_IPV4_MASK = 0xFFFFFFFF
-
-
-# --------------------------------------------------------------------------
-# Parsing
-# --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -555,7 +196,7 @@ def parse_entry(text: str, *, allow_private: bool = False) -> Entry:
     if split:
         raise SpaceInside(entry=stripped)
     if not allow_private:
-        _check_public(token, network)
+        check_public(token, network)
     _check_label(token, label)
     return Entry(network, label)
 
@@ -569,7 +210,7 @@ def parse_network(text: str, *, allow_private: bool = False) -> Network:
         raise SpaceInside(entry=token)
     network = _parse_network(token)
     if not allow_private:
-        _check_public(token, network)
+        check_public(token, network)
     return network
 
 
@@ -667,26 +308,6 @@ def _parse_prefix(token: str, text: str) -> int:
     return int(digits[:4])
 
 
-def _check_public(token: str, network: Network) -> None:
-    start, end = int(network.network_address), int(network.broadcast_address)
-    inside: tuple[Network, str] | None = None
-    includes: tuple[Network, str] | None = None
-    for special, name in NON_PUBLIC_NETWORKS:
-        if special.version != network.version:
-            continue
-        special_start = int(special.network_address)
-        special_end = int(special.broadcast_address)
-        if special_start <= start and end <= special_end:
-            if inside is None or special.prefixlen > inside[0].prefixlen:
-                inside = (special, name)
-        elif start <= special_start and special_end <= end and includes is None:
-            includes = (special, name)
-    if inside is not None:
-        raise NotPublic(entry=token, range=str(inside[0]), name=inside[1])
-    if includes is not None:
-        raise IncludesNotPublic(entry=token, range=str(includes[0]), name=includes[1])
-
-
 def _check_label(token: str, label: str) -> None:
     if len(label) > MAX_LABEL_LENGTH:
         raise LabelTooLong(entry=token, length=len(label), maximum=MAX_LABEL_LENGTH)
@@ -715,70 +336,3 @@ def _describe(char: str) -> str:
     if char.isprintable():
         return f'"{char}" ({code_point})'
     return code_point
-
-
-# --------------------------------------------------------------------------
-# Matching
-# --------------------------------------------------------------------------
-
-
-class Matcher:
-    """Membership test for a fixed set of networks in O(log n).
-
-    Networks are merged per family into sorted, disjoint integer intervals.
-    An IPv4-mapped IPv6 address (``::ffff:1.2.3.4``, what a dual-stack socket
-    reports for an IPv4 client) is matched as its IPv4 address, and the
-    IPv4-mapped part of an IPv6 network also matches the IPv4 addresses, so an
-    address matches when it or its other spelling lies in one of the networks.
-
-    An empty matcher allows nothing. Whether an empty list means "no
-    restriction" is the caller's policy: check :attr:`is_empty` first.
-    """
-
-    __slots__ = ("_v4_starts", "_v4_ends", "_v6_starts", "_v6_ends")
-
-    def __init__(self, networks: Iterable[Network]) -> None:
-        v4: list[tuple[int, int]] = []
-        v6: list[tuple[int, int]] = []
-        for network in networks:
-            start = int(network.network_address)
-            end = int(network.broadcast_address)
-            if isinstance(network, IPv4Network):
-                v4.append((start, end))
-                continue
-            v6.append((start, end))
-            low = max(start, _MAPPED_PREFIX)
-            high = min(end, _MAPPED_PREFIX | _IPV4_MASK)
-            if low <= high:
-                v4.append((low & _IPV4_MASK, high & _IPV4_MASK))
-        self._v4_starts, self._v4_ends = _merge(v4)
-        self._v6_starts, self._v6_ends = _merge(v6)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self._v4_starts and not self._v6_starts
-
-    def allows(self, address: Address) -> bool:
-        if isinstance(address, IPv6Address):
-            mapped = address.ipv4_mapped
-            if mapped is None:
-                return _lookup(self._v6_starts, self._v6_ends, int(address))
-            address = mapped
-        return _lookup(self._v4_starts, self._v4_ends, int(address))
-
-
-def _merge(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    starts: list[int] = []
-    ends: list[int] = []
-    for start, end in sorted(intervals):
-        if ends and start <= ends[-1] + 1:  # overlapping or adjacent
-            ends[-1] = max(ends[-1], end)
-        else:
-            starts.append(start)
-            ends.append(end)
-    return starts, ends
-
-
-def _lookup(starts: list[int], ends: list[int], value: int) -> bool:
-    index = bisect_right(starts, value) - 1
-    return index >= 0 and value <= ends[index]

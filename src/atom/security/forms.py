@@ -16,8 +16,17 @@ from atom.security.api_tokens import GRACE_CHOICES
 
 
 def translate(error) -> str:
-    """A primitive's English template, through the message catalogue."""
-    return _(error.template) % error.params
+    """A primitive's English template, through the message catalogue.
+
+    Word parameters (a range's name such as "private network") are marked
+    for translation in the primitives too; anything else (the admin's own
+    input) has no catalogue entry and comes back unchanged.
+    """
+    params = {
+        key: _(value) if isinstance(value, str) and value.strip() else value
+        for key, value in error.params.items()
+    }
+    return _(error.template) % params
 
 
 GRACE_LABELS = {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from atom.audit.log import record
 from atom.security import allowlist, api_tokens
 from atom.security.forms import SecuritySettingsForm
+from atom.security.matcher import Matcher
 from atom.security.models import AllowedAddress, SecurityPolicy
 from atom.security.state import announce_change
 
@@ -56,7 +57,7 @@ def check_lockout(request, entries: list[allowlist.Entry]) -> None:
     if not entries:
         return
     address = getattr(request, "client_ip", None)
-    matcher = allowlist.Matcher([entry.network for entry in entries])
+    matcher = Matcher([entry.network for entry in entries])
     if address is None or not matcher.allows(address):
         shown = str(address) if address is not None else _("unknown")
         raise SaveRefused(
