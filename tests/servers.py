@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -105,21 +106,23 @@ class AtomServer:
             except OSError:
                 pass
             time.sleep(0.1)
+        log = self.log()
         self.stop()
-        raise RuntimeError(f"atom serve did not answer in {timeout}s:\n{self.log()}")
+        raise RuntimeError(f"atom serve did not answer in {timeout}s:\n{log}")
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        if self.log_path is not None and not os.environ.get("ATOM_KEEP_SERVER_LOGS"):
+            shutil.rmtree(self.log_path.parent, ignore_errors=True)
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at once: no chance to clean up."""

@@ -7,7 +7,8 @@ atom createuser --company SLUG --email EMAIL --role ROLE [--password-stdin]
 atom token rotate --company SLUG [--grace 0|1h|24h|7d] [--show]
 atom allowlist show|clear --company SLUG
 atom ratelimit --company SLUG [--set N | --default]
-atom reencrypt-tokens
+atom reencrypt-tokens           re-encrypt stored tokens under the first key
+atom prune                      delete idempotency keys older than 24 hours
 atom migrate, atom check --deploy, ...
 """
 
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> None:
     from atom.env import ConfigError
 
     args = sys.argv[1:] if argv is None else argv
+    if args and not args[0].startswith("-"):
+        # Atom's own commands are spelled with hyphens (reencrypt-tokens);
+        # Django names a command after its module (reencrypt_tokens).
+        args = [args[0].replace("-", "_"), *args[1:]]
     try:
         execute_from_command_line(["atom", *args])
     except ConfigError as exc:

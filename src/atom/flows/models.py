@@ -82,3 +82,5 @@ class IdempotencyKey(models.Model):
             # second insert fails and that request answers with the first.
             models.UniqueConstraint(fields=["company", "key"], name="flows_idempotency_key_unique"),
         ]
+        # `atom prune` deletes by age; without this it would scan the table.
+        indexes = [models.Index(fields=["created_at"], name="flows_idempotency_created")]

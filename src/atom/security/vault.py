@@ -112,9 +112,10 @@ def derive_key(secret_key: str) -> bytes:
     be stored and shared like a key, which is what ``ATOM_TOKEN_KEYS`` is for,
     and a fixed one would add nothing that ``info`` does not already give.
 
-    When the secret key changes, keep old tokens readable by setting
-    ``ATOM_TOKEN_KEYS`` to the new key followed by the one derived from the old
-    secret.
+    When the secret key changes, old tokens stay readable as long as the old
+    secret is listed in ``ATOM_SECRET_KEY_FALLBACKS`` (keys derived from the
+    fallbacks decrypt, see ``atom.security.api_tokens``) until ``atom
+    reencrypt-tokens`` has moved every ciphertext to the new key.
 
     :raises KeyConfigError: *secret_key* is empty.
     """

@@ -1,6 +1,7 @@
 import os
 import secrets
 import sys
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management import call_command
@@ -10,8 +11,32 @@ from django.db import connections
 from atom.companies.models import Company
 from atom.companies.services import create_company
 
+# Any number, the same on every host: PostgreSQL's advisory lock key.
+STARTUP_LOCK = 0x41544F4D  # "ATOM"
+
 DEMO_NAME = "Demo Company"
 DEMO_OWNER = "owner@demo.example"
+
+
+@contextmanager
+def startup_lock():
+    """Hosts starting together on one PostgreSQL migrate (and seed) one at a time.
+
+    Without it, two hosts may both apply a migration or both create the demo
+    company. SQLite needs nothing: it serves one host, and its writes are
+    serialized by the database file itself.
+    """
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [STARTUP_LOCK])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [STARTUP_LOCK])
 
 
 class Command(BaseCommand):
@@ -32,9 +57,10 @@ class Command(BaseCommand):
         if not 1 <= workers <= 64:
             raise CommandError("WORKERS must be from 1 to 64.")
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=0)
-        if not no_demo and not Company.objects.exists():
-            self.create_demo()
+        with startup_lock():
+            call_command("migrate", interactive=False, verbosity=0)
+            if not no_demo and not Company.objects.exists():
+                self.create_demo()
         connections.close_all()
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(
@@ -52,6 +78,12 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            # gunicorn's default format logs the request line with its query
+            # string, and the Referer: a client that puts a token in a URL
+            # (?token=atom_...) must not have it written to the log. The
+            # path alone is enough, with the time taken (%(L)s, seconds).
+            "--access-logformat",
+            '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"',
             "--graceful-timeout",
             "10",
             # Several instances may run on one machine (tests, a second

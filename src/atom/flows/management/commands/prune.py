@@ -1,0 +1,40 @@
+"""`atom prune`: delete idempotency keys past their 24 hours.
+
+A key only counts for 24 hours (atom.api.idempotency), but its record stays
+until something deletes it: without this, the table grows by one row per
+keyed request forever. Run it daily or hourly (docs/deploy.md has a systemd
+timer). Deleting in small batches keeps each transaction, and the locks it
+holds, short while Atom serves; running it twice, or on two hosts at once,
+is harmless.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from atom.api.idempotency import LIFETIME
+from atom.flows.models import IdempotencyKey
+
+
+class Command(BaseCommand):
+    help = "Delete Idempotency-Key records older than 24 hours (run it from cron or a timer)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="records per transaction (default 5000)"
+        )
+
+    def handle(self, *args, batch_size, **options):
+        if not 1 <= batch_size <= 100_000:
+            raise CommandError("--batch-size must be from 1 to 100000.")
+        cutoff = timezone.now() - LIFETIME
+        expired = IdempotencyKey.objects.filter(created_at__lt=cutoff)
+        deleted = 0
+        while True:
+            ids = list(expired.order_by("id").values_list("id", flat=True)[:batch_size])
+            if not ids:
+                break
+            count, _ = expired.filter(id__in=ids).delete()
+            deleted += count
+        self.stdout.write(f"Deleted {deleted} idempotency keys older than 24 hours.")
