@@ -31,8 +31,12 @@ lint: $(VENV)/.installed
 test: lint
 	$(BIN)/pytest
 
+# Load, propagation and micro benchmarks (docs/benchmarks.md). SQLite by
+# default, PostgreSQL with DATABASE_URL, Redis counters with REDIS_URL;
+# options through BENCH_ARGS, e.g. BENCH_ARGS="--rounds 3 --duration 5".
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Regenerates the Spanish catalogue's template from the code; translate the
 # new entries in src/atom/locale/es/LC_MESSAGES/django.po, then compile.

@@ -72,8 +72,26 @@ def _fresh_process_state():
     from atom.security import counters
 
     counters._counters = None
+    _forget_shared_counters()
     yield
     state.forget()
+
+
+def _forget_shared_counters() -> None:
+    """With REDIS_URL set for the suite, counts must not leak from test to test.
+
+    Only Atom's own keys go; still, never point the suite at a Redis that
+    serves a real installation.
+    """
+    if not settings.REDIS_URL:
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for pattern in ("atom:*", "*atom-axes*"):
+        keys = list(client.scan_iter(match=pattern, count=1000))
+        if keys:
+            client.delete(*keys)
 
 
 def make_company(name: str, owner_email: str):

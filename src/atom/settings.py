@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "atom.security.middleware.client_address",
+    "atom.api.auth.gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "atom.security.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",

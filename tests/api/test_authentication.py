@@ -185,7 +185,20 @@ def test_it_answers_ping_without_a_token(client, db):
     assert response.json() == {"status": "ok"}
 
 
-def test_it_answers_json_404_for_an_unknown_api_path(client, db):
-    response = client.get("/api/v1/nothing-here")
+def test_it_answers_json_404_for_an_unknown_api_path(client, acme_token):
+    response = client.get("/api/v1/nothing-here", **bearer(acme_token))
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
+
+
+def test_it_tells_no_one_without_a_token_which_api_paths_exist(client, acme):
+    assert client.get("/api/v1/nothing-here").status_code == 401
+    assert client.get("/api/v1/company").status_code == 401
+
+
+def test_it_refuses_a_bad_token_without_a_query_once_warm(client, acme, django_assert_num_queries):
+    # A session cookie rides along, as from a browser: it is never loaded.
+    client.cookies["sessionid"] = "not-a-session"
+    client.get("/api/v1/company", HTTP_AUTHORIZATION="Bearer nope")
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/company", HTTP_AUTHORIZATION="Bearer nope").status_code == 401

@@ -39,7 +39,6 @@ CHECKS = [
 ]
 
 
-
 @pytest.fixture
 def api_schema(db):
     from atom.wsgi import application

@@ -516,13 +516,13 @@ def test_7_1_1_no_password_token_or_session_id_reaches_the_log_or_the_audit_trai
     assert [secret for secret in secrets if secret and secret in audit] == []
 
 
-def test_7_4_1_errors_show_a_generic_page_without_debug_details(client, db):
+def test_7_4_1_errors_show_a_generic_page_without_debug_details(client, acme_token):
     assert settings.DEBUG is False
     page = client.get("/no/such/page/")
     assert page.status_code == 404
     html = page.content.decode()
     assert "URLconf" not in html and "Traceback" not in html and "settings.py" not in html
-    api = client.get("/api/v1/no-such-endpoint")
+    api = client.get("/api/v1/no-such-endpoint", HTTP_AUTHORIZATION=f"Bearer {acme_token}")
     assert api.status_code == 404 and api.json()["error"] == "not_found"
 
 

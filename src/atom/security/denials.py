@@ -18,8 +18,7 @@ WINDOW = 60
 def record_denial(request: HttpRequest, company_id: int, *, via: str, user=None) -> None:
     address = getattr(request, "client_ip", None)
     shown = "unknown" if address is None else str(address)
-    count, _ = counters().hit(f"denied:{company_id}:{shown}", WINDOW)
-    if count != 1:
+    if not counters().first(f"denied:{company_id}:{shown}", WINDOW):
         return
     from atom.companies.models import Company
 

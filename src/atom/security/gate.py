@@ -6,6 +6,11 @@ an unauthenticated caller learns nothing about a company's allowlist; the
 rate limit is counted only for requests that would otherwise be served.
 Everything here runs from this process's memory (atom.security.state) except
 the counters, which live in Redis when several hosts serve.
+
+Every API call and webhook pays for this, so the common case costs a few
+microseconds and no round trip (docs/benchmarks.md): a header this process
+has already verified skips parsing and digesting, and on Redis the counters
+answer from this process's share (atom.security.counters).
 """
 
 from __future__ import annotations
@@ -54,15 +59,35 @@ def _client_text(request: HttpRequest) -> str:
     return "unknown" if address is None else str(address)
 
 
-def _failed(request: HttpRequest, code: str, message: str) -> Denied:
-    counters().hit(f"tokenfail:{_client_text(request)}", FAILURE_WINDOW)
+def _failed(address: str, code: str, message: str) -> Denied:
+    counters().hit(f"tokenfail:{address}", FAILURE_WINDOW)
     return Denied(401, code, message)
+
+
+def _verify(header: str | None, address: str) -> TokenState | None:
+    """Parse and look up a header this process has not verified before."""
+    try:
+        token = tokens.parse_authorization(header)
+    except tokens.CredentialsMissing:
+        raise _failed(
+            address,
+            "token_missing",
+            "Send your company's API token in the header 'Authorization: Bearer <token>'; "
+            "find it in Settings > My Company > Settings > Security Settings.",
+        ) from None
+    except tokens.TokenError:
+        raise _failed(
+            address,
+            "token_invalid",
+            "The Authorization header is not 'Bearer' followed by an Atom API token.",
+        ) from None
+    return state.token(tokens.digest(token), header)
 
 
 def check(request: HttpRequest) -> Access:
     """Return the caller's access, or raise Denied with the status to answer."""
-    address_key = f"tokenfail:{_client_text(request)}"
-    failures = counters().peek(address_key, FAILURE_WINDOW)
+    address = _client_text(request)
+    failures = counters().peek(f"tokenfail:{address}", FAILURE_WINDOW)
     if failures >= FAILURE_LIMIT:
         raise Denied(
             429,
@@ -72,27 +97,12 @@ def check(request: HttpRequest) -> Access:
             retry_after=FAILURE_WINDOW - int(time.time()) % FAILURE_WINDOW,
         )
 
-    try:
-        token = tokens.parse_authorization(request.META.get("HTTP_AUTHORIZATION"))
-    except tokens.CredentialsMissing:
-        raise _failed(
-            request,
-            "token_missing",
-            "Send your company's API token in the header 'Authorization: Bearer <token>'; "
-            "find it in Settings > My Company > Settings > Security Settings.",
-        ) from None
-    except tokens.TokenError:
-        raise _failed(
-            request,
-            "token_invalid",
-            "The Authorization header is not 'Bearer' followed by an Atom API token.",
-        ) from None
-
-    found = state.token(tokens.digest(token))
+    header = request.META.get("HTTP_AUTHORIZATION")
+    found = state.verified(header) or _verify(header, address)
     now = time.time()
     if found is None or not found.is_valid(now):
         raise _failed(
-            request,
+            address,
             "token_invalid",
             "This API token is not valid: it is unknown, not yet saved, expired or revoked. "
             "Use the token shown in Settings > My Company > Settings > Security Settings.",
@@ -106,13 +116,13 @@ def check(request: HttpRequest) -> Access:
         raise Denied(
             403,
             "ip_not_allowed",
-            f"Access from your address {_client_text(request)} is not allowed by your "
+            f"Access from your address {address} is not allowed by your "
             "company's security settings (Allowed IP Addresses).",
         )
 
     limit = company.rate_limit or _default_rate_limit()
-    count, retry_after = counters().hit(f"rate:{company.id}", 1, now)
-    if count > limit:
+    retry_after = counters().take(f"rate:{company.id}", limit, now)
+    if retry_after is not None:
         raise Denied(
             429,
             "rate_limited",

@@ -3,13 +3,14 @@
 Checking a token or an address against the database on every request would
 cost one round trip each and halve throughput (see docs/benchmarks.md). Each
 process instead keeps the tokens and company allowlists it has used, and at
-most every ATOM_PROPAGATION_INTERVAL seconds reads one row,
-``SecurityGeneration``, which every save of a token or an allowlist raises
-in the same transaction. When the value moved, the process forgets
-everything it knew and reloads on demand. So a Save on any process or host
-is enforced everywhere within the interval plus one request, with no
-message bus to lose a notification: the database that holds the change is
-the one that announces it.
+most every ATOM_PROPAGATION_INTERVAL seconds asks whether anything changed
+(atom.security.notifications): the row ``SecurityGeneration``, which every
+save of a token or an allowlist raises in the same transaction, and with
+REDIS_URL an announcement on Redis made after that commit. When either
+moved, the process forgets everything it knew and reloads on demand. So a
+Save on any process or host is enforced everywhere within the interval plus
+one request; no announcement can be lost for good, because the database
+that holds the change is read as well.
 
 Time-based changes (a grace period ending, a pending token lapsing) need no
 announcement: the cached expiry is compared with the clock on every request.
@@ -27,8 +28,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from atom.security import allowlist
+from atom.security.matcher import Matcher
 from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, TokenStatus
+from atom.security.notifications import Watcher
 
 # Unknown digests are remembered too, so a client hammering with one bad
 # token costs a dictionary lookup, not a query. Bounded: random tokens with
@@ -62,7 +64,7 @@ class CompanyState:
     id: int
     name: str
     slug: str
-    matcher: allowlist.Matcher
+    matcher: Matcher
     rate_limit: int | None
 
     def allows(self, address: IPv4Address | IPv6Address | None) -> bool:
@@ -75,9 +77,10 @@ class CompanyState:
 class SecurityState:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._generation: int | None = None
+        self._generation: tuple[int, int] | None = None
         self._checked_at = float("-inf")
         self._tokens: dict[str, TokenState | None] = {}
+        self._verified: dict[str, TokenState] = {}
         self._companies: dict[int, CompanyState] = {}
         self._last_use_written: dict[int, float] = {}
         self._expiry_checked_at = float("-inf")
@@ -85,6 +88,7 @@ class SecurityState:
     def forget(self) -> None:
         with self._lock:
             self._tokens = {}
+            self._verified = {}
             self._companies = {}
             self._last_use_written = {}
             self._generation = None
@@ -102,19 +106,44 @@ class SecurityState:
             from atom.security.api_tokens import expire_due
 
             expire_due()
-        value = current_generation()
+        value = watcher.observe()
         with self._lock:
             self._checked_at = now
             if value != self._generation:
                 self._tokens = {}
+                self._verified = {}
                 self._companies = {}
                 self._generation = value
 
-    def token(self, digest: str) -> TokenState | None:
+    def verified(self, header: str | None) -> TokenState | None:
+        """The token of an Authorization header this process has already verified.
+
+        Keyed by the header's exact text, a client repeating its header skips
+        parsing and digesting it. Only headers of tokens that exist are kept
+        (see remember), so garbage cannot grow this; the cache is dropped
+        with the rest on every change, and validity (a grace period ending)
+        is still checked against the clock by the caller.
+        """
         self.refresh()
-        tokens = self._tokens
+        return self._verified.get(header) if header else None
+
+    def token(self, digest: str, header: str | None = None) -> TokenState | None:
+        """The token with this digest, loaded once per change; None if unknown.
+
+        ``header``, the Authorization header it came from, is remembered for
+        ``verified`` when the token exists. Bounded: a token has one spelling
+        but for the case of "Bearer", at most 2**6 headers per token.
+        """
+        self.refresh()
+        # Captured before the query: if another thread drops the caches
+        # meanwhile, what this one read goes into the dropped dicts, never
+        # into the fresh ones where it could outlive the change.
+        tokens, verified = self._tokens, self._verified
         if digest in tokens:
-            return tokens[digest]
+            state = tokens[digest]
+            if state is not None and header:
+                verified[header] = state
+            return state
         row = (
             ApiToken.objects.filter(digest=digest)
             .values("id", "company_id", "status", "last4", "created_at", "expires_at")
@@ -133,6 +162,8 @@ class SecurityState:
                 expires_at=expires.timestamp() if is_grace and expires else None,
                 grace_ends_at=expires if is_grace else None,
             )
+            if header:
+                verified[header] = state
         elif len(tokens) >= _MAX_NEGATIVE_ENTRIES:
             tokens.clear()
         tokens[digest] = state
@@ -148,10 +179,11 @@ class SecurityState:
 
     def company(self, company_id: int) -> CompanyState:
         self.refresh()
-        state = self._companies.get(company_id)
+        companies = self._companies  # captured before loading: see token()
+        state = companies.get(company_id)
         if state is None:
             state = load_company_state(company_id)
-            self._companies[company_id] = state
+            companies[company_id] = state
         return state
 
 
@@ -170,14 +202,10 @@ def load_company_state(company_id: int) -> CompanyState:
         id=company_id,
         name=company["name"],
         slug=company["slug"],
-        matcher=allowlist.Matcher(networks),
+        matcher=Matcher(networks),
         rate_limit=company["api_rate_limit"],
     )
 
-
-def current_generation() -> int:
-    value = SecurityGeneration.objects.filter(id=1).values_list("value", flat=True).first()
-    return 0 if value is None else value
 
 
 def announce_change() -> None:
@@ -187,8 +215,12 @@ def announce_change() -> None:
         SecurityGeneration.objects.get_or_create(id=1, defaults={"value": 1})
     # This process need not wait for its own poll: forget at once, and again
     # after the commit in case a concurrent request reloaded the old rows.
+    # Other processes hear of it through Redis when set (after the commit,
+    # so they reload the new rows), and from the row itself in any case.
     state.forget()
     transaction.on_commit(state.forget)
+    transaction.on_commit(watcher.announce)
 
 
 state = SecurityState()
+watcher = Watcher()

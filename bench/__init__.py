@@ -1,0 +1,1 @@
+"""Atom's benchmarks: `make bench` runs bench/run.py; results in docs/benchmarks.md."""

@@ -1,0 +1,122 @@
+"""Turning the measures of a run into the markdown tables of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from bench.load import Endpoint, Measure
+from bench.propagation import LABELS, Trial
+
+BASELINE = "ping"
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    label: str
+    rate: float
+    ratio: float
+    p50_ms: float
+    p99_ms: float
+    p99_ratio: float
+    cpu_us: float
+    other_cores: float
+    statuses: dict[int, int]
+    socket_errors: int
+    unexpected: int
+    rounds: int
+
+
+def summarize(endpoints: list[Endpoint], measures: list[Measure]) -> list[Row]:
+    """Medians over rounds; each ratio is taken against the baseline of its own round."""
+    baselines = {m.round: m for m in measures if m.endpoint == BASELINE}
+    rows = []
+    for endpoint in endpoints:
+        mine = [m for m in measures if m.endpoint == endpoint.name]
+        if not mine:
+            continue
+        ratios = [m.rate / baselines[m.round].rate for m in mine if m.round in baselines]
+        p99_ratios = [m.p99_ms / baselines[m.round].p99_ms for m in mine if m.round in baselines]
+        statuses: dict[int, int] = {}
+        for m in mine:
+            for status, count in m.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
+        rows.append(
+            Row(
+                endpoint=endpoint.name,
+                label=endpoint.label,
+                rate=median(m.rate for m in mine),
+                ratio=median(ratios) if ratios else 0.0,
+                p50_ms=median(m.p50_ms for m in mine),
+                p99_ms=median(m.p99_ms for m in mine),
+                p99_ratio=median(p99_ratios) if p99_ratios else 0.0,
+                cpu_us=median(m.server_cpu_us for m in mine),
+                other_cores=median(m.other_cores for m in mine),
+                statuses=statuses,
+                socket_errors=sum(m.socket_errors for m in mine),
+                unexpected=sum(m.unexpected for m in mine),
+                rounds=len(mine),
+            )
+        )
+    return rows
+
+
+def _statuses(statuses: dict[int, int]) -> str:
+    total = sum(statuses.values()) or 1
+    return ", ".join(
+        f"{status}: {count / total:.1%}" if len(statuses) > 1 else f"{status}"
+        for status, count in sorted(statuses.items())
+    )
+
+
+def load_table(rows: list[Row]) -> str:
+    lines = [
+        "| endpoint | req/s | ratio to ping | p50 ms | p99 ms | p99 / ping p99 "
+        "| server CPU µs/req | other load (cores) | answers | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for row in rows:
+        errors = row.socket_errors + row.unexpected
+        lines.append(
+            f"| {row.label} | {row.rate:,.0f} | {row.ratio:.2f} | {row.p50_ms:.2f} "
+            f"| {row.p99_ms:.2f} | {row.p99_ratio:.2f} | {row.cpu_us:.0f} | {row.other_cores:.2f} "
+            f"| {_statuses(row.statuses)} | {errors} |"
+        )
+    return "\n".join(lines)
+
+
+def rounds_table(endpoints: list[Endpoint], measures: list[Measure]) -> str:
+    numbers = sorted({m.round for m in measures})
+    lines = [
+        "| endpoint | " + " | ".join(f"round {n}" for n in numbers) + " |",
+        "|---|" + "---:|" * len(numbers),
+    ]
+    for endpoint in endpoints:
+        cells = []
+        for number in numbers:
+            found = [m for m in measures if m.endpoint == endpoint.name and m.round == number]
+            cells.append(f"{found[0].rate:,.0f}" if found else "")
+        if any(cells):
+            lines.append(f"| {endpoint.label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def propagation_table(trials: list[Trial]) -> str:
+    lines = [
+        "| change | trials | median ms | max ms | workers seen | stale answers after it |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for kind, label in LABELS.items():
+        mine = [t for t in trials if t.kind == kind]
+        if not mine:
+            continue
+        timed = [t.seconds * 1000 for t in mine if t.seconds is not None]
+        shown_median = f"{median(timed):.0f}" if timed else "n/a"
+        shown_max = f"{max(timed):.0f}" if len(timed) == len(mine) else "n/a (a worker was silent)"
+        workers = min(t.workers for t in mine)
+        stale = sum(t.stale_after_change for t in mine)
+        lines.append(
+            f"| {label} | {len(mine)} | {shown_median} | {shown_max} | {workers} | {stale} |"
+        )
+    return "\n".join(lines)

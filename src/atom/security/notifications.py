@@ -1,0 +1,92 @@
+"""How a process learns that another one saved a token or an allowlist.
+
+The database row ``SecurityGeneration`` is the truth: every save raises it in
+its own transaction, so whoever sees the new value also sees the change.
+Every process polls it (atom.security.state).
+
+With REDIS_URL, saves are also announced on Redis once committed, and
+processes poll Redis, which is cheaper to ask hundreds of times a second
+across many hosts; the database row is then read less often, as a safety
+net for an announcement that never left (a process killed between its
+COMMIT and the announcement, or Redis failing at that moment). While Redis
+does not answer, the database row is polled at the full rate again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+KEY = "atom:security-generation"
+# With Redis answering, the database row is still read this often, so a lost
+# announcement costs at most this long (within the documented 1-second bound).
+DATABASE_SAFETY_INTERVAL = 0.75
+_RETRY_AFTER = 5.0
+
+
+def database_generation() -> int:
+    from atom.security.models import SecurityGeneration
+
+    value = SecurityGeneration.objects.filter(id=1).values_list("value", flat=True).first()
+    return 0 if value is None else value
+
+
+class Watcher:
+    """What a process compares with what it saw last: a tuple that moves on any change."""
+
+    def __init__(self) -> None:
+        self._client = None
+        self._client_url: str | None = None
+        self._down_until = 0.0
+        self._database_value = 0
+        self._database_read_at = float("-inf")
+
+    def _redis(self):
+        url = settings.REDIS_URL
+        if not url:
+            return None
+        if self._client is None or url != self._client_url:
+            import redis
+
+            self._client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+            self._client_url = url
+        return self._client
+
+    def _redis_failed(self, exc: Exception) -> None:
+        if time.monotonic() >= self._down_until:
+            log.warning(
+                "Redis is not answering (%s); security changes are read from the database "
+                "only until it does.",
+                type(exc).__name__,
+            )
+        self._down_until = time.monotonic() + _RETRY_AFTER
+
+    def observe(self) -> tuple[int, int]:
+        """(database value, Redis value): different from the last call when something changed."""
+        now = time.monotonic()
+        client = self._redis() if now >= self._down_until else None
+        redis_value = -1
+        if client is not None:
+            try:
+                redis_value = int(client.get(KEY) or 0)
+            except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
+                self._redis_failed(exc)
+                client = None
+        if client is None or now - self._database_read_at >= DATABASE_SAFETY_INTERVAL:
+            self._database_value = database_generation()
+            self._database_read_at = now
+        return self._database_value, redis_value
+
+    def announce(self) -> None:
+        """After a COMMIT: tell every process through Redis (the database row already moved)."""
+        client = self._redis() if time.monotonic() >= self._down_until else None
+        if client is None:
+            return
+        try:
+            client.incr(KEY)
+        except Exception as exc:  # noqa: BLE001 - the database safety net covers it
+            self._redis_failed(exc)

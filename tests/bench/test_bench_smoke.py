@@ -1,0 +1,66 @@
+"""`make bench` still works: the harness runs end to end, briefly.
+
+A second per endpoint, one propagation trial of each kind and the micro
+benchmarks in their quick mode. The numbers themselves are never asserted:
+they depend on the machine and on whatever else it runs.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.servers import ROOT
+
+pytestmark = [
+    pytest.mark.servers,
+    pytest.mark.skipif(
+        shutil.which("wrk") is None,
+        reason="the bench smoke test needs wrk (apt-get install wrk; CI installs it)",
+    ),
+]
+
+ENDPOINTS = {"ping", "company", "webhook", "disallowed", "bad_token"}
+CHANGES = {"token_save", "token_revoke", "grace_end", "allowlist_save"}
+
+
+def test_the_bench_harness_measures_every_endpoint_and_change(tmp_path):
+    results = tmp_path / "bench.json"
+    report = tmp_path / "bench.md"
+    command = [
+        sys.executable,
+        "bench/run.py",
+        "--rounds=1",
+        "--duration=1",
+        "--warmup=0",
+        "--companies=300",
+        "--propagation-trials=1",
+        "--propagation-window=0.5",
+        "--micro=quick",
+        # Its own database, should a PostgreSQL run share the server.
+        f"--postgres-name=atom_bench_smoke_{os.getpid()}",
+        f"--json={results}",
+        f"--report={report}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-4000:]
+
+    data = json.loads(results.read_text())
+    rows = {row["endpoint"]: row for row in data["rows"]}
+    assert set(rows) == ENDPOINTS
+    for row in rows.values():
+        assert row["rate"] > 0 and row["p50_ms"] > 0 and row["p99_ms"] > 0, row
+        assert row["socket_errors"] == 0 and row["unexpected"] == 0, row
+    assert data["intake"]["lost"] == 0
+    assert data["intake"]["accepted_202"] > 0
+    assert all(mib > 0 for mib in data["memory_mib"].values())
+    trials = data["propagation"]
+    assert {trial["kind"] for trial in trials} == CHANGES
+    for trial in trials:
+        assert trial["seconds"] is not None and trial["workers"] == 4, trial
+        assert trial["unexpected"] == 0, trial
+    text = report.read_text()
+    assert "| `GET /api/v1/company`" in text and "Micro benchmarks" in text
