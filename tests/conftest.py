@@ -13,7 +13,6 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from atom.accounts.models import Role, User
 from atom.companies.services import create_company
@@ -36,14 +35,24 @@ def pytest_sessionstart(session):
                 "ATOM_REQUIRE_POSTGRES=1 but DATABASE_URL does not name a PostgreSQL database.",
                 returncode=3,
             )
+        # pytest-django blocks Django's connection until a test asks for the
+        # database, so the server is reached with psycopg directly.
+        import psycopg
+
+        db = settings.DATABASES["default"]
         try:
-            connection.ensure_connection()
-        except Exception as exc:  # noqa: BLE001 - report any reason the server is unreachable
+            psycopg.connect(
+                host=db["HOST"] or None,
+                port=db["PORT"] or None,
+                user=db["USER"] or None,
+                password=db["PASSWORD"] or None,
+                dbname="postgres",
+                connect_timeout=5,
+            ).close()
+        except psycopg.Error as exc:
             pytest.exit(
                 f"ATOM_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable: {exc}", returncode=3
             )
-        finally:
-            connection.close()
     if _flag("ATOM_REQUIRE_BROWSER") and not os.access(CHROMIUM, os.X_OK):
         pytest.exit(f"ATOM_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}.", returncode=3)
 
