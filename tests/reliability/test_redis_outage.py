@@ -119,12 +119,14 @@ def test_throttling_falls_back_to_each_process_while_redis_is_stopped(
         time.sleep(61 - time.time() % 60)
 
     # Failed tokens: per process now, so up to 30 per worker before 429.
+    # Which worker takes each connection is the kernel's choice, so the
+    # bounds are on the counts, not on where the 429s fall.
     statuses = [
         server.get("/api/v1/company", headers={"Authorization": "Bearer nope"}).status
-        for _ in range(2 * 30 + 1)
+        for _ in range(2 * 30 + 10)
     ]
     assert set(statuses) <= {401, 429}
-    assert statuses[-1] == 429
+    assert statuses.count(401) <= 2 * 30
     assert 30 <= statuses.index(429) <= 60
 
     # The rate limit: 5 a second per process, so still refused past that.
