@@ -200,7 +200,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = HTTPS
 if HTTPS:
+    # "__Host-": the browser itself refuses these cookies unless they are
+    # Secure, for this host only and for the whole site (OWASP ASVS 3.4.4),
+    # so no subdomain or plain-HTTP page can plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env.flag("ATOM_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env.integer("ATOM_HSTS_SECONDS", 31536000, minimum=0, maximum=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

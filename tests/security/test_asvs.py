@@ -30,10 +30,9 @@ Each test's name starts with the requirement's number:
 - 14.4.1 Content-Type with charset; 14.4.3 a strict CSP, and no inline script
   or style that would need a looser one; 14.4.4 nosniff and 14.4.6
   Referrer-Policy on every response; 14.4.7 no page can be framed.
+- 14.4.2 every API and webhook answer, refusals included, is an attachment.
 - 14.5.3 no Access-Control-Allow-Origin anywhere.
 
-Not met, and why, in docs/reliability.md: 3.4.4 (the "__Host-" cookie
-prefix) and 14.4.2 (Content-Disposition on API responses).
 """
 
 from __future__ import annotations
@@ -55,7 +54,8 @@ from atom.audit.models import AuditEvent
 from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from atom.security import api_tokens
-from atom.security.models import ApiToken
+from atom.security.models import AllowedAddress, ApiToken
+from atom.security.state import announce_change
 from tests.conftest import PASSWORD, bearer
 from tests.console import Console
 
@@ -274,7 +274,7 @@ def test_3_4_cookies_are_secure_httponly_samesite_and_hsts_is_sent_under_https(a
     https = {"X-Forwarded-Proto": "https"}
     assert server.get("/login/").status == 301  # plain HTTP is sent to HTTPS
     login_page = server.get("/login/", headers=https)
-    csrf_cookie = _set_cookie(login_page, "csrftoken")
+    csrf_cookie = _set_cookie(login_page, "__Host-csrftoken")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.body).group(1)
     body = f"email={owner.email}&password={PASSWORD.replace(' ', '+')}&csrfmiddlewaretoken={token.decode()}"
     response = server.post(
@@ -282,20 +282,37 @@ def test_3_4_cookies_are_secure_httponly_samesite_and_hsts_is_sent_under_https(a
         headers={
             **https,
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={_cookie_value(csrf_cookie)}",
+            "Cookie": f"__Host-csrftoken={_cookie_value(csrf_cookie)}",
             "Referer": "https://127.0.0.1/login/",
             "Host": "127.0.0.1",
         },
         body=body,
     )
     assert response.status == 302, response.body[:300]
-    session_cookie = _set_cookie(response, "sessionid")
-    for cookie in (session_cookie, csrf_cookie):
+    # 3.4.4: the "__Host-" prefix, which browsers honour only for a Secure,
+    # host-only cookie with Path=/ (checked below, as a browser would).
+    session_cookie = _set_cookie(response, "__Host-sessionid")
+    language_cookie = _set_cookie(
+        server.post(
+            "/i18n/setlang/",
+            headers={
+                **https,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"__Host-csrftoken={_cookie_value(csrf_cookie)}",
+                "Referer": "https://127.0.0.1/login/",
+                "Host": "127.0.0.1",
+            },
+            body=f"language=es&csrfmiddlewaretoken={token.decode()}",
+        ),
+        "django_language",
+    )
+    for cookie in (session_cookie, csrf_cookie, language_cookie):
         flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
         assert "secure" in flags, cookie
         assert "samesite=lax" in cookie.lower().replace(" ", ""), cookie
         assert "path=/" in cookie.lower().replace(" ", "") and "domain" not in flags
-    assert "httponly" in {p.strip().lower() for p in session_cookie.split(";")}
+    for cookie in (session_cookie, language_cookie):
+        assert "httponly" in {p.strip().lower() for p in cookie.split(";")}, cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
@@ -658,6 +675,46 @@ def test_14_4_4_every_response_has_nosniff_and_a_referrer_policy(as_user, owner,
     for path, response in _every_response(as_user, owner, acme, acme_token):
         assert response["X-Content-Type-Options"] == "nosniff", path
         assert response["Referrer-Policy"] == "same-origin", path
+
+
+def test_14_4_2_every_api_answer_is_an_attachment(client, acme, acme_token):
+    flow = Flow.objects.create(company=acme, name="Welcome", variables=[])
+    json = {"content_type": "application/json"}
+    answers = {
+        "ping": client.get("/api/v1/ping"),
+        "company": client.get("/api/v1/company", **bearer(acme_token)),
+        "no token": client.get("/api/v1/company"),
+        "unknown path": client.get("/api/v1/nothing", **bearer(acme_token)),
+        "webhook": client.post(
+            f"/webhooks/flows/{flow.pk}",
+            {"phoneNumber": "50755667788"},
+            **json,
+            **bearer(acme_token),
+        ),
+        "bad body": client.post(
+            f"/webhooks/flows/{flow.pk}", {"phoneNumber": "+1"}, **json, **bearer(acme_token)
+        ),
+    }
+    AllowedAddress.objects.create(company=acme, network="200.1.2.3", position=0)
+    announce_change()
+    answers["disallowed address"] = client.get(
+        "/api/v1/company", REMOTE_ADDR="8.8.4.4", **bearer(acme_token)
+    )
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {
+        "ping": 200,
+        "company": 200,
+        "no token": 401,
+        "unknown path": 404,
+        "webhook": 202,
+        "bad body": 400,
+        "disallowed address": 403,
+    }
+    for name, answer in answers.items():
+        assert answer["Content-Disposition"] == 'attachment; filename="api.json"', name
+    # The console and the API's documentation page are pages, not attachments.
+    assert "Content-Disposition" not in client.get("/login/")
+    assert "Content-Disposition" not in client.get("/api/docs")
 
 
 def test_14_4_7_no_page_can_be_framed(as_user, owner, acme, acme_token):

@@ -13,6 +13,7 @@ from atom.security import gate
 # Where the token gate stands, and the only API paths that need no token.
 GATED_PREFIXES = ("/api/v1/", "/webhooks/")
 PUBLIC_PATHS = frozenset({"/api/v1/ping"})
+API_DISPOSITION = 'attachment; filename="api.json"'
 
 
 class ApiRequest(HttpRequest):
@@ -63,18 +64,30 @@ def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     token, an unknown API path is a 401 like any other, which tells a
     scanner nothing about which endpoints exist. A request let through
     carries ``request.access`` to CompanyToken, so nothing is checked twice.
+    Every answer under these prefixes, public ones included, is marked as
+    an attachment.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if not path.startswith(GATED_PREFIXES) or path in PUBLIC_PATHS:
+        if not path.startswith(GATED_PREFIXES):
             return get_response(request)
-        try:
-            access = gate.check(request)
-        except gate.Denied as denied:
-            return error(denied.status, denied.code, denied.message, retry_after=denied.retry_after)
-        request.access = access  # type: ignore[attr-defined]
-        request.company_id = access.company.id  # type: ignore[attr-defined]
-        return get_response(request)
+        if path in PUBLIC_PATHS:
+            response = get_response(request)
+        else:
+            try:
+                access = gate.check(request)
+            except gate.Denied as denied:
+                response = error(
+                    denied.status, denied.code, denied.message, retry_after=denied.retry_after
+                )
+            else:
+                request.access = access  # type: ignore[attr-defined]
+                request.company_id = access.company.id  # type: ignore[attr-defined]
+                response = get_response(request)
+        # An API answer opened in a browser tab is saved, never rendered
+        # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.
+        response["Content-Disposition"] = API_DISPOSITION
+        return response
 
     return middleware

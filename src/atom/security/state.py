@@ -207,7 +207,6 @@ def load_company_state(company_id: int) -> CompanyState:
     )
 
 
-
 def announce_change() -> None:
     """Call inside the transaction that saves a token or allowlist change."""
     updated = SecurityGeneration.objects.filter(id=1).update(value=F("value") + 1)
