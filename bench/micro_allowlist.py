@@ -9,24 +9,23 @@ and half outside every entry, so neither the hit nor the miss path hides the
 other; the per-call figure includes the cost of the ``for`` loop around it.
 """
 
-import platform
 import random
 import sys
-import timeit
 from collections.abc import Callable
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from atom.security.allowlist import parse_network
 from atom.security.allowlist_errors import EntryError
 from atom.security.client_ip import TrustedProxies, resolve
 from atom.security.matcher import Matcher, Network
+from bench.timing import microseconds, print_table
 
 Address = IPv4Address | IPv6Address
 RANDOM = random.Random(20240601)
-QUICK = "--quick" in sys.argv[1:]
 
 
 def random_public_network() -> Network:
@@ -63,40 +62,25 @@ def per_address(check: Callable[[Address], bool], addresses: list[Address]) -> f
         for address in addresses:
             check(address)
 
-    timer = timeit.Timer(run)
-    if QUICK:
-        return timer.timeit(number=1) / len(addresses) * 1e6
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=3, number=number)) / number / len(addresses) * 1e6
-
-
-def microseconds(call: Callable[[], object]) -> float:
-    timer = timeit.Timer(call)
-    if QUICK:
-        return timer.timeit(number=1000) / 1000 * 1e6
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=3, number=number)) / number * 1e6
+    return microseconds(run, per=len(addresses), quick_calls=1)
 
 
 def main() -> None:
-    print(f"Python {platform.python_version()} ({platform.python_implementation()})")
-    print()
-    print("| operation | µs per call |")
-    print("|---|---:|")
+    rows: list[tuple[str, float]] = []
 
     for size in (10, 1_000, 10_000):
         networks = [random_public_network() for _ in range(size)]
         matcher = Matcher(networks)
         addresses = queries(networks, matcher, 1_000)
         cost = per_address(matcher.allows, addresses)
-        print(f"| `Matcher.allows`, {size:,} entries | {cost:.2f} |")
+        rows.append((f"`Matcher.allows`, {size:,} entries", cost))
         if size == 1_000:
 
             def naive(address: Address, networks: list[Network] = networks) -> bool:
                 return any(address in network for network in networks)
 
             cost = per_address(naive, addresses[:100])
-            print(f"| naive `ipaddress` scan, {size:,} entries | {cost:.2f} |")
+            rows.append((f"naive `ipaddress` scan, {size:,} entries", cost))
 
     no_proxy = TrustedProxies.parse("")
     one_proxy = TrustedProxies.parse("10.0.0.1")
@@ -117,8 +101,8 @@ def main() -> None:
             lambda: resolve("10.0.0.1", "1.1.1.1, 8.8.8.8, 172.16.5.5", two_proxies),
         ),
     ]
-    for label, call in cases:
-        print(f"| {label} | {microseconds(call):.2f} |")
+    rows += [(label, microseconds(call)) for label, call in cases]
+    print_table(rows)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,11 @@ Counters are this process's memory: the gate makes no round trip at all.
 
 from __future__ import annotations
 
+import functools
 import io
 import shutil
 import sys
 import tempfile
-import timeit
 from collections.abc import Callable
 from ipaddress import ip_address
 from pathlib import Path
@@ -30,17 +30,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import database as bench_database  # noqa: E402
+from bench import timing  # noqa: E402
 from bench.run import server_environment, setup_django  # noqa: E402
+from bench.timing import QUICK, print_table  # noqa: E402
 
-QUICK = "--quick" in sys.argv[1:]
-
-
-def microseconds(call: Callable[[], object]) -> float:
-    timer = timeit.Timer(call)
-    if QUICK:
-        return timer.timeit(number=200) / 200 * 1e6
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=3, number=number)) / number * 1e6
+# Whole requests through Django are slow: fewer calls in quick mode.
+microseconds = functools.partial(timing.microseconds, quick_calls=200)
 
 
 def main() -> None:
@@ -158,10 +153,7 @@ def measure(work_dir: Path) -> None:
     ]
     rows += [(label, microseconds(call)) for label, call in requests]
 
-    print("| operation | µs per call |")
-    print("|---|---:|")
-    for label, cost in rows:
-        print(f"| {label} | {cost:.1f} |")
+    print_table(rows, digits=1, python=False)
 
 
 if __name__ == "__main__":

@@ -9,16 +9,16 @@ header, digest the token, and find the digest among the tokens the process
 has cached (a dict lookup; atom.security.state).
 """
 
-import platform
 import sys
-import timeit
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from atom.security import tokens
 from atom.security.vault import TokenVault, generate_key
+from bench.timing import microseconds, print_table
 
 TOKEN = tokens.generate()
 HEADER = f"Bearer {TOKEN}"
@@ -31,7 +31,6 @@ CIPHERTEXT = VAULT.encrypt(TOKEN)
 # What a process has cached after serving 10,000 companies.
 CACHED = {tokens.digest(tokens.generate()): object() for _ in range(9_999)}
 CACHED[tokens.digest(TOKEN)] = object()
-QUICK = "--quick" in sys.argv[1:]
 
 
 def verify(header: str = HEADER) -> object:
@@ -60,21 +59,8 @@ CASES: list[tuple[str, Callable[[], object]]] = [
 ]
 
 
-def microseconds(call: Callable[[], object]) -> float:
-    timer = timeit.Timer(call)
-    if QUICK:
-        return timer.timeit(number=1000) / 1000 * 1e6
-    number, _ = timer.autorange()
-    return min(timer.repeat(repeat=3, number=number)) / number * 1e6
-
-
 def main() -> None:
-    print(f"Python {platform.python_version()} ({platform.python_implementation()})")
-    print()
-    print("| operation | µs per call |")
-    print("|---|---:|")
-    for label, call in CASES:
-        print(f"| {label} | {microseconds(call):.2f} |")
+    print_table((label, microseconds(call)) for label, call in CASES)
 
 
 if __name__ == "__main__":

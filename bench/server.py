@@ -21,6 +21,46 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def launch(
+    *, host: str, port: int, workers: int, env: dict[str, str], log_file
+) -> subprocess.Popen:
+    """`atom serve` without the demo company, in a process group of its own
+    (so that it and its workers stop together), writing to ``log_file``."""
+    command = [
+        sys.executable,
+        "-m",
+        "atom.cli",
+        "serve",
+        "--no-demo",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+
+
+def terminate(process: subprocess.Popen, timeout: float) -> None:
+    """Stop the server gracefully, or kill it after ``timeout`` seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
 @dataclass
 class Server:
     env: dict[str, str]
@@ -36,27 +76,9 @@ class Server:
 
     def start(self, timeout: float = 60.0) -> Server:
         self.port = self.port or free_port()
-        command = [
-            sys.executable,
-            "-m",
-            "atom.cli",
-            "serve",
-            "--no-demo",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-        ]
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                start_new_session=True,
+            self.process = launch(
+                host=self.host, port=self.port, workers=self.workers, env=self.env, log_file=log
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -125,11 +147,5 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        if self.process is not None:
+            terminate(self.process, timeout=20)

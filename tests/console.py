@@ -9,6 +9,8 @@ from requests.adapters import HTTPAdapter
 
 from tests.conftest import PASSWORD
 
+GENERATE_TOKEN = "/settings/my-company/settings/security/token/generate/"
+
 
 class _SourceAddressAdapter(HTTPAdapter):
     def __init__(self, source: str) -> None:
@@ -47,6 +49,10 @@ class Console:
     def log_in(self, email: str, password: str = PASSWORD) -> requests.Response:
         self.get("/login/")
         return self.post("/login/", {"email": email, "password": password})
+
+    def generate_token(self) -> int:
+        """Press "Generate new Token": the id of the new, pending token."""
+        return self.post(GENERATE_TOKEN, json=True).json()["id"]
 
     def security_form(self) -> dict[str, str]:
         """The Security Settings form's current values, as a browser would submit them."""

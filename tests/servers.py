@@ -11,9 +11,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,13 +19,9 @@ from pathlib import Path
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.server import ROOT, free_port, launch, terminate
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+__all__ = ["ROOT", "AtomServer", "Response", "free_port", "server_database_url", "wait_until"]
 
 
 def server_database_url() -> str:
@@ -74,27 +68,9 @@ class AtomServer:
             "ATOM_PROPAGATION_INTERVAL_MS": "250",
             **self.env,
         }
-        command = [
-            sys.executable,
-            "-m",
-            "atom.cli",
-            "serve",
-            "--no-demo",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-        ]
         with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen(
-                command,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                start_new_session=True,
+            self.process = launch(
+                host=self.host, port=self.port, workers=self.workers, env=env, log_file=log
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -114,13 +90,8 @@ class AtomServer:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            terminate(self.process, timeout=15)
         if self.log_path is not None and not os.environ.get("ATOM_KEEP_SERVER_LOGS"):
             shutil.rmtree(self.log_path.parent, ignore_errors=True)
 

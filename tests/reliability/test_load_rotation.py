@@ -25,7 +25,6 @@ refused is stored.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import re
 import statistics
@@ -40,6 +39,7 @@ from atom.flows.models import Flow, FlowRun
 from atom.security import api_tokens, tokens
 from atom.security.models import AllowedAddress, ApiToken
 from tests.console import Console
+from tests.reliability.webhooks import labelled_post
 
 pytestmark = pytest.mark.servers
 
@@ -138,10 +138,8 @@ def test_webhook_load_during_rotation_and_allowlist_edits(
     console = Console(server)
     assert console.log_in(owner.email).status_code == 302
     form = console.security_form()  # the page is open; Generate does not reload it
-    pending = console.post(
-        "/settings/my-company/settings/security/token/generate/", json=True
-    ).json()
-    new = api_tokens.reveal(ApiToken.objects.get(id=pending["id"]))
+    pending = console.generate_token()
+    new = api_tokens.reveal(ApiToken.objects.get(id=pending))
     token_text = {"old": old, "new": new, "revoked": revoked, "bogus": None}
 
     changes = {
@@ -161,12 +159,7 @@ def test_webhook_load_during_rotation_and_allowlist_edits(
                 return
             kind, source = request_plan(index, changes)
             token = token_text[kind] or tokens.generate()
-            headers = {
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": f"load-{index}",
-            }
-            body = json.dumps({"phoneNumber": "50755667788", "variables": {"n": str(index)}})
+            headers, body = labelled_post(token, str(index), key=f"load-{index}")
             sent = time.monotonic()
             try:
                 response = server.post(path, headers=headers, body=body, source=source, timeout=30)
@@ -195,7 +188,7 @@ def test_webhook_load_during_rotation_and_allowlist_edits(
             0.2,
             lambda: console.post(
                 "/settings/my-company/settings/security/",
-                {**form, "pending_token": pending["id"], "old_token_grace": "1h"},
+                {**form, "pending_token": pending, "old_token_grace": "1h"},
             ),
         )
         admin_change(

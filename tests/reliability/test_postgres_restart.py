@@ -10,7 +10,6 @@ Idempotency-Key, so an attempt whose commit was cut off cannot store twice.
 from __future__ import annotations
 
 import http.client
-import json
 import threading
 import time
 from collections import Counter
@@ -19,6 +18,7 @@ import pytest
 
 from tests.console import Console
 from tests.reliability.services import running_redis
+from tests.reliability.webhooks import labelled_post
 from tests.servers import AtomServer
 
 pytestmark = pytest.mark.servers
@@ -62,12 +62,7 @@ def test_a_database_crash_gives_503s_then_service_and_loses_no_webhook(two_hosts
         while not stop.is_set():
             label = f"{number}-{sent}"
             sent += 1
-            body = json.dumps({"phoneNumber": "50755667788", "variables": {"n": label}})
-            headers = {
-                "Authorization": f"Bearer {cast.token}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": label,
-            }
+            headers, body = labelled_post(cast.token, label)
             give_up = time.monotonic() + 60
             while time.monotonic() < give_up:  # retried with the same key until accepted
                 host = hosts[(number + sent) % 2]

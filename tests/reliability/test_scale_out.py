@@ -108,12 +108,10 @@ def test_a_token_saved_on_one_host_is_enforced_by_the_other_within_a_second(host
     console = Console(hosts.first)
     console.log_in(cast.owner)
     form = console.security_form()
-    pending = console.post(
-        "/settings/my-company/settings/security/token/generate/", json=True
-    ).json()
+    pending = console.generate_token()
     new_token = console.post(
         "/settings/my-company/settings/security/token/reveal/",
-        {"which": "pending", "id": pending["id"]},
+        {"which": "pending", "id": pending},
     ).json()["token"]
     assert api(hosts.second, new_token).status == 401  # pending: valid nowhere
 
@@ -121,7 +119,7 @@ def test_a_token_saved_on_one_host_is_enforced_by_the_other_within_a_second(host
     assert saved(
         console.post(
             "/settings/my-company/settings/security/",
-            {**form, "pending_token": pending["id"], "old_token_grace": "0"},
+            {**form, "pending_token": pending, "old_token_grace": "0"},
         )
     )
     refused = wait_until(

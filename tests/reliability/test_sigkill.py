@@ -10,7 +10,6 @@ all: each is one transaction.
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import random
 import signal
@@ -25,6 +24,7 @@ from atom.audit.models import AuditEvent
 from atom.flows.models import Flow, FlowRun, IdempotencyKey
 from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy
 from tests.console import Console
+from tests.reliability.webhooks import labelled_post
 from tests.servers import wait_until
 
 pytestmark = pytest.mark.servers
@@ -72,10 +72,8 @@ def test_killed_workers_leave_every_write_whole(atom_servers, acme, owner, acme_
                 text, _size = allowlist_of_save(number)
                 data = {**form, "allowed_addresses": text, "old_token_grace": "1h"}
                 if number % 2:
-                    pending = console.post(
-                        "/settings/my-company/settings/security/token/generate/", json=True
-                    ).json()
-                    data["pending_token"] = pending["id"]
+                    pending = console.generate_token()
+                    data["pending_token"] = pending
                 console.post("/settings/my-company/settings/security/", data)
                 saves_sent += 1
             except (requests.RequestException, AssertionError, AttributeError, ValueError):
@@ -91,12 +89,7 @@ def test_killed_workers_leave_every_write_whole(atom_servers, acme, owner, acme_
         while not stop.is_set():
             label = f"{number}-{sent}"
             sent += 1
-            body = json.dumps({"phoneNumber": "50755667788", "variables": {"n": label}})
-            headers = {
-                "Authorization": f"Bearer {acme_token}",
-                "Content-Type": "application/json",
-                "Idempotency-Key": label,
-            }
+            headers, body = labelled_post(acme_token, label)
             for _attempt in range(20):  # the same key until answered
                 try:
                     response = server.post(f"/webhooks/flows/{flow.id}", headers=headers, body=body)

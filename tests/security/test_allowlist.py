@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atom.security import allowlist_errors
+from atom.security import allowlist_errors, messages
 from atom.security.allowlist import (
     Entry,
     format_lines,
@@ -526,7 +526,7 @@ def test_it_never_says_only_invalid_input() -> None:
 
 
 def test_it_marks_messages_for_translation_without_django() -> None:
-    assert allowlist_errors.gettext_noop("text") == "text"
+    assert messages.gettext_noop("text") == "text"
 
 
 # --------------------------------------------------------------------------

@@ -496,14 +496,12 @@ def test_7_1_1_no_password_token_or_session_id_reaches_the_log_or_the_audit_trai
     form = console.security_form()
     revealed = console.post(REVEAL, {"purpose": "copy"}).json()["token"]
     assert revealed == acme_token
-    pending = console.post(
-        "/settings/my-company/settings/security/token/generate/", json=True
-    ).json()
-    new_token = console.post(REVEAL, {"which": "pending", "id": pending["id"]}).json()["token"]
+    pending = console.generate_token()
+    new_token = console.post(REVEAL, {"which": "pending", "id": pending}).json()["token"]
     secrets.add(new_token)
     console.post(
         "/settings/my-company/settings/security/",
-        {**form, "pending_token": pending["id"], "old_token_grace": "1h"},
+        {**form, "pending_token": pending, "old_token_grace": "1h"},
     )
     for token in (acme_token, new_token, new_token[:-1] + "x", "atom_" + "y" * 46):
         auth = {"Authorization": f"Bearer {token}"}

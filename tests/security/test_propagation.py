@@ -38,15 +38,13 @@ def test_it_enforces_a_new_token_on_another_process_within_a_second(
     console = Console(first)
     assert console.log_in(owner.email).status_code == 302
     form = console.security_form()  # the page is open; Generate does not reload it
-    pending = console.post(
-        "/settings/my-company/settings/security/token/generate/", json=True
-    ).json()
-    new_token = api_tokens.reveal(ApiToken.objects.get(id=pending["id"]))
+    pending = console.generate_token()
+    new_token = api_tokens.reveal(ApiToken.objects.get(id=pending))
     assert api_status(second, new_token) == 401  # pending: valid nowhere
 
     saved = console.post(
         "/settings/my-company/settings/security/",
-        {**form, "pending_token": pending["id"], "old_token_grace": "0"},
+        {**form, "pending_token": pending, "old_token_grace": "0"},
     )
     assert saved.status_code == 302, re.findall(r'<ul class="errors".*?</ul>', saved.text, re.S)
     refused_after = wait_until(
@@ -87,12 +85,10 @@ def test_it_enforces_an_early_end_of_grace_on_another_process_within_a_second(
     console = Console(first)
     console.log_in(owner.email)
     form = console.security_form()
-    pending = console.post(
-        "/settings/my-company/settings/security/token/generate/", json=True
-    ).json()
+    pending = console.generate_token()
     console.post(
         "/settings/my-company/settings/security/",
-        {**form, "pending_token": pending["id"], "old_token_grace": "7d"},
+        {**form, "pending_token": pending, "old_token_grace": "7d"},
     )
     warm(second, acme_token)  # the old token still works in its grace period
     old = ApiToken.objects.get(company=acme, status="grace")

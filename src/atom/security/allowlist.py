@@ -63,10 +63,10 @@ from atom.security.allowlist_errors import (
     SpaceInside,
     TooManyEntries,
     UnexpectedCharacter,
-    gettext_noop,
 )
 from atom.security.matcher import IPV4_MASK as _IPV4_MASK
 from atom.security.matcher import Address, Network
+from atom.security.messages import gettext_noop
 from atom.security.public_ranges import check_public
 
 #: Prefix lengths an entry may use. Shorter IPv4 prefixes than /8 (or IPv6

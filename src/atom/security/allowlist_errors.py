@@ -1,37 +1,16 @@
 """Why an Allowed IP Addresses entry (or list) was refused.
 
-Each error carries ``code`` (short, stable), ``template`` (English, with
-``%(name)s`` placeholders, marked for xgettext) and ``params``, so the Django
-layer translates the message without this module importing Django.
+Each error is an ``atom.security.messages.CodedError``: a stable ``code``, an
+English ``template`` marked for translation, and the ``params`` that fill it.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from atom.security.messages import CodedError, gettext_noop
 
 
-def gettext_noop(message: str) -> str:
-    """Mark ``message`` for translation without translating it here."""
-    return message
-
-
-class AllowlistError(ValueError):
-    """Base class: the list or one of its entries cannot be accepted.
-
-    ``code`` is short and stable (for tests, APIs and translation catalogs),
-    ``template`` is the English message with ``%(name)s`` placeholders and
-    ``params`` fills them; ``str(error)`` is ``template % params``.
-    """
-
-    code: ClassVar[str]
-    template: ClassVar[str]
-
-    def __init__(self, **params: object) -> None:
-        super().__init__(params)
-        self.params: dict[str, object] = params
-
-    def __str__(self) -> str:
-        return self.template % self.params
+class AllowlistError(CodedError):
+    """Base class: the list or one of its entries cannot be accepted."""
 
 
 class TooManyEntries(AllowlistError):

@@ -32,11 +32,9 @@ import time
 
 from django.conf import settings
 
-log = logging.getLogger(__name__)
+from atom.security import redis_outage
 
-# How long to stop asking Redis after it failed, so an outage costs one
-# timeout per interval instead of one per request.
-_REDIS_RETRY_AFTER = 5.0
+log = logging.getLogger(__name__)
 
 
 class LocalCounters:
@@ -92,11 +90,16 @@ class RedisCounters:
         import redis
 
         self._client = redis.Redis.from_url(
-            url, socket_connect_timeout=0.5, socket_timeout=0.5, health_check_interval=30
+            url,
+            socket_connect_timeout=redis_outage.TIMEOUT,
+            socket_timeout=redis_outage.TIMEOUT,
+            health_check_interval=30,
         )
         self._reserve = self._client.register_script(_RESERVE)
         self._local = LocalCounters()
-        self._down_until = 0.0
+        self._outage = redis_outage.Outage(
+            log, "counting rate limits and failures in this process only until it does."
+        )
         # key -> (window slot, when read (monotonic), count)
         self._copies: dict[str, tuple[int, float, int]] = {}
         # key -> (second, limit, requests left of the share this process reserved)
@@ -105,15 +108,6 @@ class RedisCounters:
         self._spent: dict[str, int] = {}
         # key -> the window slot whose first event is already counted
         self._counted: dict[str, int] = {}
-
-    def _failed(self, exc: Exception) -> None:
-        if time.monotonic() >= self._down_until:
-            log.warning(
-                "Redis is not answering (%s); counting rate limits and failures in this "
-                "process only until it does.",
-                type(exc).__name__,
-            )
-        self._down_until = time.monotonic() + _REDIS_RETRY_AFTER
 
     @staticmethod
     def _bounded(memo: dict) -> None:
@@ -124,7 +118,7 @@ class RedisCounters:
 
     def hit(self, key: str, window: int, now: float | None = None) -> tuple[int, int]:
         now = time.time() if now is None else now
-        if time.monotonic() >= self._down_until:
+        if self._outage.up():
             slot = int(now // window)
             redis_key = f"atom:{key}:{slot}"
             try:
@@ -133,7 +127,7 @@ class RedisCounters:
                 pipe.expire(redis_key, window + 1)
                 count, _ = pipe.execute()
             except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
-                self._failed(exc)
+                self._outage.failed(exc)
             else:
                 self._bounded(self._copies)
                 self._copies[key] = (slot, time.monotonic(), int(count))
@@ -142,7 +136,7 @@ class RedisCounters:
 
     def peek(self, key: str, window: int, now: float | None = None) -> int:
         now = time.time() if now is None else now
-        if time.monotonic() >= self._down_until:
+        if self._outage.up():
             slot = int(now // window)
             copy = self._copies.get(key)
             if (
@@ -154,7 +148,7 @@ class RedisCounters:
             try:
                 value = self._client.get(f"atom:{key}:{slot}")
             except Exception as exc:  # noqa: BLE001
-                self._failed(exc)
+                self._outage.failed(exc)
             else:
                 self._bounded(self._copies)
                 self._copies[key] = (slot, time.monotonic(), int(value or 0))
@@ -171,12 +165,12 @@ class RedisCounters:
         if share is not None and share[:2] == (second, limit) and share[2] > 0:
             self._shares[key] = (second, limit, share[2] - 1)
             return None
-        if time.monotonic() >= self._down_until:
+        if self._outage.up():
             size = max(1, limit // _SHARE)
             try:
                 total = int(self._reserve(keys=[f"atom:{key}:{second}"], args=[size]))
             except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
-                self._failed(exc)
+                self._outage.failed(exc)
             else:
                 # What was left of the limit before this reservation, up to its size.
                 granted = min(size, max(0, limit - (total - size)))

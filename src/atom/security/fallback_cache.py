@@ -10,42 +10,37 @@ the console.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-log = logging.getLogger(__name__)
+from atom.security import redis_outage
 
-_RETRY_AFTER = 5.0
+log = logging.getLogger(__name__)
 
 
 class RedisWithFallbackCache(BaseCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(params)
         options = {
-            "socket_connect_timeout": 0.5,
-            "socket_timeout": 0.5,
+            "socket_connect_timeout": redis_outage.TIMEOUT,
+            "socket_timeout": redis_outage.TIMEOUT,
             **params.get("OPTIONS", {}),
         }
         self._redis = RedisCache(server, {**params, "OPTIONS": options})
         self._local = LocMemCache(f"atom-fallback-{id(self)}", params)
-        self._down_until = 0.0
+        self._outage = redis_outage.Outage(
+            log, "log-in throttling counts in this process only until it does."
+        )
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        if time.monotonic() >= self._down_until:
+        if self._outage.up():
             try:
                 return getattr(self._redis, name)(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
-                if time.monotonic() >= self._down_until:
-                    log.warning(
-                        "Redis is not answering (%s); log-in throttling counts in this process "
-                        "only until it does.",
-                        type(exc).__name__,
-                    )
-                self._down_until = time.monotonic() + _RETRY_AFTER
+                self._outage.failed(exc)
         return getattr(self._local, name)(*args, **kwargs)
 
     def add(self, key, value, timeout=300, version=None):  # type: ignore[no-untyped-def]

@@ -19,13 +19,14 @@ import time
 
 from django.conf import settings
 
+from atom.security import redis_outage
+
 log = logging.getLogger(__name__)
 
 KEY = "atom:security-generation"
 # With Redis answering, the database row is still read this often, so a lost
 # announcement costs at most this long (within the documented 1-second bound).
 DATABASE_SAFETY_INTERVAL = 0.75
-_RETRY_AFTER = 5.0
 
 
 def database_generation() -> int:
@@ -41,7 +42,9 @@ class Watcher:
     def __init__(self) -> None:
         self._client = None
         self._client_url: str | None = None
-        self._down_until = 0.0
+        self._outage = redis_outage.Outage(
+            log, "security changes are read from the database only until it does."
+        )
         self._database_value = 0
         self._database_read_at = float("-inf")
 
@@ -52,29 +55,24 @@ class Watcher:
         if self._client is None or url != self._client_url:
             import redis
 
-            self._client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+            self._client = redis.Redis.from_url(
+                url,
+                socket_connect_timeout=redis_outage.TIMEOUT,
+                socket_timeout=redis_outage.TIMEOUT,
+            )
             self._client_url = url
         return self._client
-
-    def _redis_failed(self, exc: Exception) -> None:
-        if time.monotonic() >= self._down_until:
-            log.warning(
-                "Redis is not answering (%s); security changes are read from the database "
-                "only until it does.",
-                type(exc).__name__,
-            )
-        self._down_until = time.monotonic() + _RETRY_AFTER
 
     def observe(self) -> tuple[int, int]:
         """(database value, Redis value): different from the last call when something changed."""
         now = time.monotonic()
-        client = self._redis() if now >= self._down_until else None
+        client = self._redis() if self._outage.up() else None
         redis_value = -1
         if client is not None:
             try:
                 redis_value = int(client.get(KEY) or 0)
             except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
-                self._redis_failed(exc)
+                self._outage.failed(exc)
                 client = None
         if client is None or now - self._database_read_at >= DATABASE_SAFETY_INTERVAL:
             self._database_value = database_generation()
@@ -83,10 +81,10 @@ class Watcher:
 
     def announce(self) -> None:
         """After a COMMIT: tell every process through Redis (the database row already moved)."""
-        client = self._redis() if time.monotonic() >= self._down_until else None
+        client = self._redis() if self._outage.up() else None
         if client is None:
             return
         try:
             client.incr(KEY)
         except Exception as exc:  # noqa: BLE001 - the database safety net covers it
-            self._redis_failed(exc)
+            self._outage.failed(exc)

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-
-def gettext_noop(message: str) -> str:
-    # Marks English text for the translation catalogue without importing Django.
-    return message
-
+from atom.security.messages import CodedError, gettext_noop
 
 SMALLEST_MINIMUM = 8
 LARGEST_MINIMUM = 64
@@ -25,13 +21,8 @@ DEFAULT_MINIMUM = 15
 MAXIMUM_LENGTH = 256
 
 
-class PasswordSizeError(ValueError):
-    code = "password_size"
-    template = ""
-
-    def __init__(self, **params: object) -> None:
-        self.params = params
-        super().__init__(self.template % params)
+class PasswordSizeError(CodedError):
+    """A password, or the Password Size setting, is refused."""
 
 
 class PasswordTooShort(PasswordSizeError):
