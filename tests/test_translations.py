@@ -87,3 +87,17 @@ def test_it_translates_an_allowlist_refusal_with_its_range_name(as_user, owner, 
     ).content.decode()
     assert "10.1.2.3" in page
     assert "red privada" in page
+
+
+def test_it_shows_an_entry_as_typed_even_when_it_reads_like_a_console_word(as_user, owner, acme):
+    from django.urls import reverse
+
+    from tests.conftest import section_form
+
+    client = as_user(owner)
+    client.post(reverse("set_language"), {"language": "es"})
+    page = client.post(
+        reverse("security:save"), section_form(acme, allowed_addresses="Save")
+    ).content.decode()
+    assert "Save: el carácter" in page
+    assert "Guardar: el carácter" not in page

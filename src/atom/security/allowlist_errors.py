@@ -251,6 +251,8 @@ class Ipv4Mapped(EntryError):
 class NotPublicError(EntryError):
     """The entry touches a special-purpose range (see ``NON_PUBLIC_NETWORKS``)."""
 
+    words = frozenset({"name"})
+
 
 class NotPublic(NotPublicError):
     code = "not_public"

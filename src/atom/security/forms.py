@@ -18,14 +18,12 @@ from atom.security.api_tokens import GRACE_CHOICES
 def translate(error) -> str:
     """A primitive's English template, through the message catalogue.
 
-    Word parameters (a range's name such as "private network") are marked
-    for translation in the primitives too; anything else (the admin's own
-    input) has no catalogue entry and comes back unchanged.
+    The params the error names as ``words`` (a range's name such as "private
+    network") are translated too; the rest is the admin's own input, shown
+    as typed (atom.security.messages).
     """
-    params = {
-        key: _(value) if isinstance(value, str) and value.strip() else value
-        for key, value in error.params.items()
-    }
+    words = getattr(error, "words", frozenset())
+    params = {key: _(value) if key in words else value for key, value in error.params.items()}
     return _(error.template) % params
 
 

@@ -21,6 +21,11 @@ class CodedError(ValueError):
 
     code: ClassVar[str]
     template: ClassVar[str]
+    # The params that are words of this code (marked with gettext_noop, such
+    # as a range's name), translated along with the template. Every other
+    # param is the person's own input and is shown exactly as typed, even
+    # when it happens to read like a word of the console ("Save").
+    words: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **params: object) -> None:
         super().__init__(params)
