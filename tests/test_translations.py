@@ -75,29 +75,25 @@ def test_it_keeps_every_placeholder_in_the_spanish_text():
     assert result.returncode == 0, result.stderr
 
 
-def test_it_translates_an_allowlist_refusal_with_its_range_name(as_user, owner, acme):
+def _security_save_in_spanish(as_user, owner, acme, allowed_addresses: str) -> str:
     from django.urls import reverse
 
     from tests.conftest import section_form
 
     client = as_user(owner)
     client.post(reverse("set_language"), {"language": "es"})
-    page = client.post(
-        reverse("security:save"), section_form(acme, allowed_addresses="10.1.2.3")
+    return client.post(
+        reverse("security:save"), section_form(acme, allowed_addresses=allowed_addresses)
     ).content.decode()
+
+
+def test_it_translates_an_allowlist_refusal_with_its_range_name(as_user, owner, acme):
+    page = _security_save_in_spanish(as_user, owner, acme, "10.1.2.3")
     assert "10.1.2.3" in page
     assert "red privada" in page
 
 
 def test_it_shows_an_entry_as_typed_even_when_it_reads_like_a_console_word(as_user, owner, acme):
-    from django.urls import reverse
-
-    from tests.conftest import section_form
-
-    client = as_user(owner)
-    client.post(reverse("set_language"), {"language": "es"})
-    page = client.post(
-        reverse("security:save"), section_form(acme, allowed_addresses="Save")
-    ).content.decode()
+    page = _security_save_in_spanish(as_user, owner, acme, "Save")
     assert "Save: el carácter" in page
     assert "Guardar: el carácter" not in page

@@ -47,6 +47,15 @@ def api(server, token, source="127.0.0.1"):
     )
 
 
+def enforcing_server(atom_servers, private_redis, acme, token, owner):
+    """A server on the private Redis, Acme allowing 127.0.0.1 only, seen to enforce it all."""
+    server = atom_servers(REDIS_URL=private_redis.url, ATOM_ALLOW_PRIVATE_ADDRESSES="1")
+    allow_only(acme, "127.0.0.1")
+    time.sleep(0.3)
+    assert_enforcement_works(server, acme, token, owner)
+    return server
+
+
 def assert_enforcement_works(server, acme, token, owner) -> float:
     """Every check still gives the right answer; returns the slowest answer's seconds."""
     slowest = 0.0
@@ -71,10 +80,7 @@ def assert_enforcement_works(server, acme, token, owner) -> float:
 def test_authentication_and_allowlists_keep_working_while_redis_is_stopped(
     atom_servers, private_redis, acme, owner, acme_token
 ):
-    server = atom_servers(REDIS_URL=private_redis.url, ATOM_ALLOW_PRIVATE_ADDRESSES="1")
-    allow_only(acme, "127.0.0.1")
-    time.sleep(0.3)
-    assert_enforcement_works(server, acme, acme_token, owner)
+    server = enforcing_server(atom_servers, private_redis, acme, acme_token, owner)
     assert private_redis.client().keys("atom:*"), "counters were not in Redis to begin with"
 
     private_redis.stop()
@@ -149,10 +155,7 @@ def test_throttling_falls_back_to_each_process_while_redis_is_stopped(
 def test_a_hung_redis_slows_answers_by_at_most_its_timeout(
     atom_servers, private_redis, acme, owner, acme_token
 ):
-    server = atom_servers(REDIS_URL=private_redis.url, ATOM_ALLOW_PRIVATE_ADDRESSES="1")
-    allow_only(acme, "127.0.0.1")
-    time.sleep(0.3)
-    assert_enforcement_works(server, acme, acme_token, owner)
+    server = enforcing_server(atom_servers, private_redis, acme, acme_token, owner)
     private_redis.pause()  # connected, but never answers
     try:
         slowest = assert_enforcement_works(server, acme, acme_token, owner)
