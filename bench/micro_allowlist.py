@@ -18,10 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from atom.security.allowlist import parse_network
-from atom.security.allowlist_errors import EntryError
-from atom.security.client_ip import TrustedProxies, resolve
-from atom.security.matcher import Matcher, Network
+from atom.security.core.allowlist import parse_network
+from atom.security.core.allowlist_errors import EntryError
+from atom.security.core.client_ip import TrustedProxies, resolve
+from atom.security.core.matcher import Matcher, Network
 from bench.timing import microseconds, print_table
 
 Address = IPv4Address | IPv6Address

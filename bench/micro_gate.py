@@ -55,8 +55,9 @@ def measure(work_dir: Path) -> None:
     from django.core.management import call_command
     from django.test import RequestFactory
 
-    from atom.security import gate, tokens
-    from atom.security.state import state
+    from atom.security.core import tokens
+    from atom.security.runtime import gate
+    from atom.security.runtime.state import state
     from bench.seed import seed
 
     call_command("migrate", interactive=False, verbosity=0)

@@ -6,7 +6,7 @@ microseconds per call (best of several runs) and takes a few seconds.
 
 "Verify" is what the gate does with a token on every request: parse the
 header, digest the token, and find the digest among the tokens the process
-has cached (a dict lookup; atom.security.state).
+has cached (a dict lookup; atom.security.runtime.state).
 """
 
 import sys
@@ -16,8 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from atom.security import tokens
-from atom.security.vault import TokenVault, generate_key
+from atom.security.core import tokens
+from atom.security.core.vault import TokenVault, generate_key
 from bench.timing import microseconds, print_table
 
 TOKEN = tokens.generate()

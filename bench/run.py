@@ -48,7 +48,7 @@ from bench import database as bench_database  # noqa: E402
 from bench import load, propagation, report  # noqa: E402
 from bench.server import Server  # noqa: E402
 
-FAILURE_WINDOW = 60  # atom.security.gate.FAILURE_WINDOW
+FAILURE_WINDOW = 60  # atom.security.runtime.gate.FAILURE_WINDOW
 WEBHOOK_BODY = json.dumps(
     {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 12.5}}
 )
@@ -118,7 +118,7 @@ def endpoints_for(seeded, webhook_path: str | None) -> list[load.Endpoint]:
     good = f"Bearer {seeded.measured_token}"
     # Right shape, right checksum, issued never: the dearest bad token to
     # refuse (a digest and a cache lookup, not only a format check).
-    from atom.security import tokens
+    from atom.security.core import tokens
 
     unknown = tokens.generate()
     endpoints = [

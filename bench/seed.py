@@ -51,8 +51,8 @@ class Seeded:
 
 def public_networks(count: int, rng: random.Random) -> list[str]:
     """``count`` distinct public entries in canonical form: addresses, ranges, some IPv6."""
-    from atom.security.allowlist import parse_entry
-    from atom.security.allowlist_errors import EntryError
+    from atom.security.core.allowlist import parse_entry
+    from atom.security.core.allowlist_errors import EntryError
 
     seen: set[str] = set()
     while len(seen) < count:
@@ -75,9 +75,10 @@ def public_networks(count: int, rng: random.Random) -> list[str]:
 def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
     from atom.accounts.models import Role, User
     from atom.companies.models import Company
-    from atom.security import api_tokens, tokens
+    from atom.security import api_tokens
+    from atom.security.core import tokens
     from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy, TokenStatus
-    from atom.security.state import announce_change
+    from atom.security.runtime.state import announce_change
 
     if companies < 3:
         raise SystemExit("bench: --companies must be at least 3.")

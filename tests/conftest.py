@@ -17,7 +17,7 @@ from django.conf import settings
 from atom.accounts.models import Role, User
 from atom.companies.services import create_company
 from atom.security import api_tokens
-from atom.security.state import state
+from atom.security.runtime.state import state
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = "/usr/bin/chromium"
@@ -78,7 +78,7 @@ def pytest_report_header(config):
 def _fresh_process_state():
     """Each test starts with this process knowing nothing cached."""
     state.forget()
-    from atom.security import counters
+    from atom.security.runtime import counters
 
     counters._counters = None
     _forget_shared_counters()

@@ -12,8 +12,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from atom.env import ConfigError, Env
-from atom.security.client_ip import TrustedProxies
-from atom.security.vault import parse_keys as parse_token_keys
+from atom.security.core.client_ip import TrustedProxies
+from atom.security.core.vault import parse_keys as parse_token_keys
 
 env = Env()
 
@@ -40,7 +40,7 @@ SECRET_KEY = _secret_key
 SECRET_KEY_FALLBACKS = env.items("ATOM_SECRET_KEY_FALLBACKS", [])
 
 # Keys that encrypt API tokens at rest (first encrypts, all decrypt). When
-# unset, one key is derived from SECRET_KEY (see atom.security.vault).
+# unset, one key is derived from SECRET_KEY (see atom.security.core.vault).
 ATOM_TOKEN_KEYS = env.secret("ATOM_TOKEN_KEYS")
 if ATOM_TOKEN_KEYS is not None:
     try:
@@ -88,10 +88,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "atom.security.middleware.client_address",
+    "atom.security.runtime.middleware.client_address",
     "atom.api.auth.gate_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "atom.security.middleware.content_security_policy",
+    "atom.security.runtime.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "atom.security.middleware.console_allowlist",
+    "atom.security.runtime.middleware.console_allowlist",
     "atom.accounts.middleware.password_change_required",
 ]
 
@@ -182,7 +182,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = env.integer("ATOM_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "atom.security.middleware.client_address_text"
+AXES_CLIENT_IP_CALLABLE = "atom.security.runtime.middleware.client_address_text"
 AXES_LOCKOUT_CALLABLE = "atom.accounts.views.locked_out"
 AXES_USERNAME_CALLABLE = "atom.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
@@ -247,9 +247,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     # Log-in failure counts shared by every host (django-axes); see
-    # atom.security.fallback_cache for what happens while Redis is down.
+    # atom.security.runtime.fallback_cache for what happens while Redis is down.
     CACHES["axes"] = {
-        "BACKEND": "atom.security.fallback_cache.RedisWithFallbackCache",
+        "BACKEND": "atom.security.runtime.fallback_cache.RedisWithFallbackCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "atom-axes",
     }

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from atom.security import gate, tokens
+from atom.security.core import tokens
 from atom.security.models import ApiToken
+from atom.security.runtime import gate
 from tests.conftest import bearer
 
 COMPANY = "/api/v1/company"

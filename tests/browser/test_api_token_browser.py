@@ -7,7 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from atom.security import api_tokens, tokens
+from atom.security import api_tokens
+from atom.security.core import tokens
 from atom.security.models import ApiToken, TokenStatus
 from tests.browser.conftest import end_sudo, login, open_company_settings
 from tests.conftest import PASSWORD

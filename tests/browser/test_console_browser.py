@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from atom.security.client_ip import TrustedProxies
+from atom.security.core.client_ip import TrustedProxies
 from atom.security.models import AllowedAddress
 from tests.browser.conftest import login, open_company_settings
 

@@ -18,8 +18,8 @@ from django.test import override_settings
 
 from atom.audit.models import AuditEvent
 from atom.security import api_tokens
+from atom.security.core.vault import generate_key
 from atom.security.models import ApiToken
-from atom.security.vault import generate_key
 from tests.console import Console
 from tests.servers import ROOT, server_database_url
 

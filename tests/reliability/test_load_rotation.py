@@ -36,7 +36,8 @@ from dataclasses import dataclass
 import pytest
 
 from atom.flows.models import Flow, FlowRun
-from atom.security import api_tokens, tokens
+from atom.security import api_tokens
+from atom.security.core import tokens
 from atom.security.models import AllowedAddress, ApiToken
 from tests.console import Console
 from tests.reliability.webhooks import labelled_post

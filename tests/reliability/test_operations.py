@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from atom.flows.models import Flow, FlowRun, IdempotencyKey
-from atom.security.vault import generate_key
+from atom.security.core.vault import generate_key
 from tests.servers import ROOT
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from atom.security import api_tokens
 from atom.security.models import AllowedAddress
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 from tests.console import Console
 from tests.servers import wait_until
 

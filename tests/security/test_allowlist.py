@@ -1,4 +1,4 @@
-"""Tests for atom.security.allowlist: strict parsing, public-only rule, matching."""
+"""Tests for atom.security.core.allowlist: strict parsing, public-only rule, matching."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atom.security import allowlist_errors, messages
-from atom.security.allowlist import (
+from atom.security.core import allowlist_errors, messages
+from atom.security.core.allowlist import (
     Entry,
     format_lines,
     parse_entry,
     parse_lines,
     parse_network,
 )
-from atom.security.allowlist_errors import AllowlistError, EntryError
-from atom.security.matcher import Matcher, Network
-from atom.security.public_ranges import NON_PUBLIC_NETWORKS
+from atom.security.core.allowlist_errors import AllowlistError, EntryError
+from atom.security.core.matcher import Matcher, Network
+from atom.security.core.public_ranges import NON_PUBLIC_NETWORKS
 
 
 def error_of(text: str, *, allow_private: bool = False) -> EntryError:

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from atom.audit.models import AuditEvent
 from atom.security.models import AllowedAddress
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 from tests.conftest import PASSWORD, bearer
 
 OFFICE = "200.1.2.3"
@@ -104,7 +104,7 @@ def test_it_ignores_x_forwarded_for_from_an_untrusted_peer(client, acme, acme_to
 def test_it_uses_the_rightmost_untrusted_hop_behind_a_trusted_proxy(
     client, acme, acme_token, settings
 ):
-    from atom.security.client_ip import TrustedProxies
+    from atom.security.core.client_ip import TrustedProxies
 
     settings.ATOM_TRUSTED_PROXIES = TrustedProxies.parse("10.0.0.0/8")
     allow(acme, OFFICE)

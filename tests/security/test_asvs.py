@@ -55,7 +55,7 @@ from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from atom.security import api_tokens
 from atom.security.models import AllowedAddress, ApiToken
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 from tests.conftest import PASSWORD, bearer
 from tests.console import Console
 

@@ -1,4 +1,4 @@
-"""Tests for atom.security.client_ip: which address a request comes from."""
+"""Tests for atom.security.core.client_ip: which address a request comes from."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from atom.security.client_ip import TrustedProxies, TrustedProxyError, resolve
+from atom.security.core.client_ip import TrustedProxies, TrustedProxyError, resolve
 
 NONE = TrustedProxies.parse("")
 EDGE = TrustedProxies.parse("10.0.0.1")  # one load balancer

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from atom.security.counters import LocalCounters, RedisCounters
+from atom.security.runtime.counters import LocalCounters, RedisCounters
 
 REDIS = "redis://127.0.0.1:6379/15"
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from atom.security.fallback_cache import RedisWithFallbackCache
+from atom.security.runtime.fallback_cache import RedisWithFallbackCache
 from tests.servers import free_port
 
 

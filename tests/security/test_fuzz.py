@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atom.flows.models import Flow, FlowRun
-from atom.security import allowlist, tokens
-from atom.security.client_ip import TrustedProxies, resolve
-from atom.security.matcher import Matcher
+from atom.security.core import allowlist, tokens
+from atom.security.core.client_ip import TrustedProxies, resolve
+from atom.security.core.matcher import Matcher
 from atom.security.models import AllowedAddress
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 
 BUDGET = 400
 HTTP_BUDGET = 150
@@ -145,7 +145,7 @@ def test_no_authorization_header_but_the_exact_token_lets_a_request_in(
 # --------------------------------------------------------------------------
 
 # Ranges no company may allow; a smaller, independent list than the one
-# atom.security.public_ranges keeps.
+# atom.security.core.public_ranges keeps.
 NEVER_PUBLIC = [
     ip_network(text)
     for text in (

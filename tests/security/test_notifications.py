@@ -3,7 +3,7 @@
 import logging
 
 from atom.security.models import SecurityGeneration
-from atom.security.notifications import KEY, Watcher
+from atom.security.runtime.notifications import KEY, Watcher
 from tests.servers import free_port
 
 REDIS = "redis://127.0.0.1:6379/13"

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from atom.audit.models import AuditEvent
-from atom.security import api_tokens, tokens
+from atom.security import api_tokens
+from atom.security.core import tokens
 from atom.security.models import ApiToken, TokenStatus
 from tests.conftest import bearer, section_form
 

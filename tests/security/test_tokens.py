@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atom.security import tokens
-from atom.security.tokens import (
+from atom.security.core import tokens
+from atom.security.core.tokens import (
     CredentialsInvalid,
     CredentialsMissing,
     TokenChecksumMismatch,

@@ -7,8 +7,8 @@ from cryptography.fernet import Fernet
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atom.security import tokens
-from atom.security.vault import (
+from atom.security.core import tokens
+from atom.security.core.vault import (
     DERIVE_INFO,
     KeyConfigError,
     TokenVault,

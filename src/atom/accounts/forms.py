@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atom.accounts.models import Role, User, normalize_email
 from atom.accounts.validators import company_minimum
-from atom.security import password_size
+from atom.security.core import password_size
 
 
 class LoginForm(forms.Form):

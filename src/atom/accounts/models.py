@@ -6,7 +6,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atom.security import password_size
+from atom.security.core import password_size
 
 
 class Role(models.TextChoices):

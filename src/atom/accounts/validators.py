@@ -10,7 +10,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from atom.security import password_size
+from atom.security.core import password_size
 
 
 def company_minimum(user) -> int:

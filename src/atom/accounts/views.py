@@ -17,8 +17,8 @@ from atom.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginFo
 from atom.accounts.models import User, normalize_email
 from atom.accounts.sudo import SUDO_SECONDS, grant_sudo
 from atom.audit.log import record
-from atom.security import password_size
-from atom.security.middleware import address_allowed, client_address_text
+from atom.security.core import password_size
+from atom.security.runtime.middleware import address_allowed, client_address_text
 
 # One message for an unknown email and a wrong password: no user enumeration.
 GENERIC_LOGIN_ERROR = gettext_noop("Email or password is incorrect.")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja.security.http import HttpAuthBase
 
 from atom.api.errors import ApiError, error
-from atom.security import gate
+from atom.security.runtime import gate
 
 # Where the token gate stands, and the only API paths that need no token.
 GATED_PREFIXES = ("/api/v1/", "/webhooks/")
@@ -24,7 +24,7 @@ class ApiRequest(HttpRequest):
 
 
 class CompanyToken(HttpAuthBase):
-    """``Authorization: Bearer <token>``, checked by atom.security.gate.
+    """``Authorization: Bearer <token>``, checked by atom.security.runtime.gate.
 
     Not ninja's HttpBearer: that one splits the header loosely and, with
     DEBUG on, logs the header value, token included.

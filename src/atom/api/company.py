@@ -10,7 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from atom.api.auth import ApiRequest, company_token
 from atom.api.errors import AUTH_ERRORS
-from atom.security import tokens
+from atom.security.core import tokens
 
 router = Router(tags=["Company"])
 

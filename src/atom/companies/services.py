@@ -7,7 +7,7 @@ from atom.audit.log import record
 from atom.companies.models import Company
 from atom.security.api_tokens import create_initial
 from atom.security.models import SecurityPolicy
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 
 
 def unique_slug(name: str) -> str:

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from atom.audit.log import record
-from atom.security import tokens
+from atom.security.core import tokens
+from atom.security.core.vault import TokenVault, derive_key, parse_keys
 from atom.security.models import ApiToken, TokenStatus
-from atom.security.state import announce_change
-from atom.security.vault import TokenVault, derive_key, parse_keys
+from atom.security.runtime.state import announce_change
 
 PENDING_LIFETIME = timedelta(hours=1)
 GRACE_CHOICES: dict[str, timedelta] = {

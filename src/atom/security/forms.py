@@ -11,8 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from atom.security import allowlist, password_size
 from atom.security.api_tokens import GRACE_CHOICES
+from atom.security.core import allowlist, password_size
 
 
 def translate(error) -> str:
@@ -20,7 +20,7 @@ def translate(error) -> str:
 
     The params the error names as ``words`` (a range's name such as "private
     network") are translated too; the rest is the admin's own input, shown
-    as typed (atom.security.messages).
+    as typed (atom.security.core.messages).
     """
     words = getattr(error, "words", frozenset())
     params = {key: _(value) if key in words else value for key, value in error.params.items()}

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from atom.security import password_size
+from atom.security.core import password_size
 
 
 class SecurityPolicy(models.Model):

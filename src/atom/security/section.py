@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atom.audit.log import record
-from atom.security import allowlist, api_tokens
+from atom.security import api_tokens
+from atom.security.core import allowlist
+from atom.security.core.matcher import Matcher
 from atom.security.forms import SecuritySettingsForm
-from atom.security.matcher import Matcher
 from atom.security.models import AllowedAddress, SecurityPolicy
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 
 
 class SaveRefused(Exception):

@@ -15,7 +15,8 @@ from atom.accounts.roles import company_admin_required
 from atom.accounts.sudo import in_sudo, sudo_required
 from atom.audit.log import record
 from atom.companies.views import render_settings_page
-from atom.security import allowlist, api_tokens, section
+from atom.security import api_tokens, section
+from atom.security.core import allowlist
 from atom.security.forms import SecuritySettingsForm, translate
 
 

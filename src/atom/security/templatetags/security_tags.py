@@ -1,6 +1,6 @@
 from django import template
 
-from atom.security import tokens
+from atom.security.core import tokens
 
 register = template.Library()
 

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from atom.audit.log import record
 from atom.security.management.company import company_by_slug
-from atom.security.state import announce_change
+from atom.security.runtime.state import announce_change
 
 
 class Command(BaseCommand):

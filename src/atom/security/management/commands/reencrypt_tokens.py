@@ -17,8 +17,8 @@ from django.db import transaction
 
 from atom.audit.log import record
 from atom.security import api_tokens
+from atom.security.core.vault import TokenVault, UndecryptableToken
 from atom.security.models import ApiToken
-from atom.security.vault import TokenVault, UndecryptableToken
 
 
 class Command(BaseCommand):

@@ -18,9 +18,9 @@ English here; each error carries ``code``, ``template`` and ``params`` so a
 Django layer can translate ``template`` (marked with :func:`gettext_noop` for
 xgettext) without this module importing Django.
 
-Errors live in :mod:`atom.security.allowlist_errors`, the special-purpose
-ranges in :mod:`atom.security.public_ranges`, and matching in
-:mod:`atom.security.matcher`.
+Errors live in :mod:`atom.security.core.allowlist_errors`, the special-purpose
+ranges in :mod:`atom.security.core.public_ranges`, and matching in
+:mod:`atom.security.core.matcher`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
-from atom.security.allowlist_errors import (
+from atom.security.core.allowlist_errors import (
     AllowlistError,
     Brackets,
     EmptyEntry,
@@ -64,10 +64,10 @@ from atom.security.allowlist_errors import (
     TooManyEntries,
     UnexpectedCharacter,
 )
-from atom.security.matcher import IPV4_MASK as _IPV4_MASK
-from atom.security.matcher import Address, Network
-from atom.security.messages import gettext_noop
-from atom.security.public_ranges import check_public
+from atom.security.core.matcher import IPV4_MASK as _IPV4_MASK
+from atom.security.core.matcher import Address, Network
+from atom.security.core.messages import gettext_noop
+from atom.security.core.public_ranges import check_public
 
 #: Prefix lengths an entry may use. Shorter IPv4 prefixes than /8 (or IPv6
 #: than /32, the usual allocation of a whole ISP) are never one company's own.

@@ -4,13 +4,13 @@ Order matters. An address that has just failed too often is turned away
 before its token is even read; the token is checked before the address, so
 an unauthenticated caller learns nothing about a company's allowlist; the
 rate limit is counted only for requests that would otherwise be served.
-Everything here runs from this process's memory (atom.security.state) except
+Everything here runs from this process's memory (atom.security.runtime.state) except
 the counters, which live in Redis when several hosts serve.
 
 Every API call and webhook pays for this, so the common case costs a few
 microseconds and no round trip (docs/benchmarks.md): a header this process
 has already verified skips parsing and digesting, and on Redis the counters
-answer from this process's share (atom.security.counters).
+answer from this process's share (atom.security.runtime.counters).
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from atom.security import tokens
-from atom.security.counters import counters
+from atom.security.core import tokens
 from atom.security.models import ApiToken
-from atom.security.state import CompanyState, TokenState, state
+from atom.security.runtime.counters import counters
+from atom.security.runtime.state import CompanyState, TokenState, state
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def check(request: HttpRequest) -> Access:
 
     company = state.company(found.company_id)
     if not company.allows(getattr(request, "client_ip", None)):
-        from atom.security.denials import record_denial
+        from atom.security.runtime.denials import record_denial
 
         record_denial(request, company.id, via="api")
         raise Denied(
@@ -138,7 +138,7 @@ def check(request: HttpRequest) -> Access:
 def _default_rate_limit() -> int:
     from django.conf import settings
 
-    return settings.ATOM_DEFAULT_RATE_LIMIT
+    return int(settings.ATOM_DEFAULT_RATE_LIMIT)
 
 
 def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:

@@ -6,16 +6,18 @@ without this bound, refusals would flood the audit log and its table.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 
 from atom.audit.log import record
 from atom.audit.models import ActorType
-from atom.security.counters import counters
+from atom.security.runtime.counters import counters
 
 WINDOW = 60
 
 
-def record_denial(request: HttpRequest, company_id: int, *, via: str, user=None) -> None:
+def record_denial(request: HttpRequest, company_id: int, *, via: str, user: Any = None) -> None:
     address = getattr(request, "client_ip", None)
     shown = "unknown" if address is None else str(address)
     if not counters().first(f"denied:{company_id}:{shown}", WINDOW):

@@ -16,12 +16,12 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
-from atom.security import redis_outage
+from atom.security.runtime import redis_outage
 
 log = logging.getLogger(__name__)
 
 
-class RedisWithFallbackCache(BaseCache):
+class RedisWithFallbackCache(BaseCache):  # type: ignore[misc]  # Django ships no types
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(params)
         options = {

@@ -2,7 +2,7 @@
 
 The database row ``SecurityGeneration`` is the truth: every save raises it in
 its own transaction, so whoever sees the new value also sees the change.
-Every process polls it (atom.security.state).
+Every process polls it (atom.security.runtime.state).
 
 With REDIS_URL, saves are also announced on Redis once committed, and
 processes poll Redis, which is cheaper to ask hundreds of times a second
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 
-from atom.security import redis_outage
+from atom.security.runtime import redis_outage
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Watcher:
     """What a process compares with what it saw last: a tuple that moves on any change."""
 
     def __init__(self) -> None:
-        self._client = None
+        self._client: Any = None
         self._client_url: str | None = None
         self._outage = redis_outage.Outage(
             log, "security changes are read from the database only until it does."
@@ -48,7 +49,7 @@ class Watcher:
         self._database_value = 0
         self._database_read_at = float("-inf")
 
-    def _redis(self):
+    def _redis(self) -> Any:
         url = settings.REDIS_URL
         if not url:
             return None

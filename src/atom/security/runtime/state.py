@@ -4,7 +4,7 @@ Checking a token or an address against the database on every request would
 cost one round trip each and halve throughput (see docs/benchmarks.md). Each
 process instead keeps the tokens and company allowlists it has used, and at
 most every ATOM_PROPAGATION_INTERVAL seconds asks whether anything changed
-(atom.security.notifications): the row ``SecurityGeneration``, which every
+(atom.security.runtime.notifications): the row ``SecurityGeneration``, which every
 save of a token or an allowlist raises in the same transaction, and with
 REDIS_URL an announcement on Redis made after that commit. When either
 moved, the process forgets everything it knew and reloads on demand. So a
@@ -28,9 +28,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from atom.security.matcher import Matcher
+from atom.security.core.matcher import Matcher
 from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, TokenStatus
-from atom.security.notifications import Watcher
+from atom.security.runtime.notifications import Watcher
 
 # Unknown digests are remembered too, so a client hammering with one bad
 # token costs a dictionary lookup, not a query. Bounded: random tokens with

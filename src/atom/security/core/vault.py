@@ -1,6 +1,6 @@
 """Encryption at rest of company API tokens, with key rotation.
 
-Tokens are looked up by their digest (see :mod:`atom.security.tokens`) but,
+Tokens are looked up by their digest (see :mod:`atom.security.core.tokens`) but,
 as GitLab does, also stored encrypted so that the platform can show a token
 again to its owner. Encryption is Fernet (AES-128-CBC with HMAC-SHA256,
 authenticated), through :class:`~cryptography.fernet.MultiFernet`: the first

@@ -29,10 +29,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 
-from atom.security import redis_outage
+from atom.security.runtime import redis_outage
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class RedisCounters:
         self._counted: dict[str, int] = {}
 
     @staticmethod
-    def _bounded(memo: dict) -> None:
+    def _bounded(memo: dict[str, Any]) -> None:
         # Many client addresses (an attack from many hosts) must not grow
         # memory without limit: forgetting only costs a round trip.
         if len(memo) > _MAX_REMEMBERED:

@@ -1,12 +1,12 @@
 """Why an Allowed IP Addresses entry (or list) was refused.
 
-Each error is an ``atom.security.messages.CodedError``: a stable ``code``, an
+Each error is an ``atom.security.core.messages.CodedError``: a stable ``code``, an
 English ``template`` marked for translation, and the ``params`` that fill it.
 """
 
 from __future__ import annotations
 
-from atom.security.messages import CodedError, gettext_noop
+from atom.security.core.messages import CodedError, gettext_noop
 
 
 class AllowlistError(CodedError):

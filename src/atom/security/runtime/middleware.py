@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from atom.security.client_ip import resolve
+from atom.security.core.client_ip import resolve
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -29,7 +29,7 @@ _NOT_CONSOLE = ("/api/", "/webhooks/", "/static/", "/healthz", "/readyz")
 
 def client_address(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.client_ip = resolve(  # type: ignore[attr-defined]
+        request.client_ip = resolve(
             request.META.get("REMOTE_ADDR", ""),
             request.META.get("HTTP_X_FORWARDED_FOR"),
             settings.ATOM_TRUSTED_PROXIES,
@@ -66,7 +66,7 @@ def console_allowlist(get_response: Handler) -> Handler:
             return get_response(request)
         user = request.user
         if user.is_authenticated and not address_allowed(request, user.company_id):
-            from atom.security.denials import record_denial
+            from atom.security.runtime.denials import record_denial
 
             record_denial(request, user.company_id, via="console", user=user)
             logout(request)
@@ -77,7 +77,7 @@ def console_allowlist(get_response: Handler) -> Handler:
 
 
 def address_allowed(request: HttpRequest, company_id: int) -> bool:
-    from atom.security.state import state
+    from atom.security.runtime.state import state
 
     return state.company(company_id).allows(getattr(request, "client_ip", None))
 

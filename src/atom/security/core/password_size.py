@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from atom.security.messages import CodedError, gettext_noop
+from atom.security.core.messages import CodedError, gettext_noop
 
 SMALLEST_MINIMUM = 8
 LARGEST_MINIMUM = 64

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network, IPv6Network
 
-from atom.security.allowlist_errors import IncludesNotPublic, NotPublic
-from atom.security.matcher import Network
-from atom.security.messages import gettext_noop
+from atom.security.core.allowlist_errors import IncludesNotPublic, NotPublic
+from atom.security.core.matcher import Network
+from atom.security.core.messages import gettext_noop
 
 # One explicit table instead of ipaddress.is_private/is_global: their
 # definitions changed between Python 3.11 and 3.12 (gh-113171), and this list

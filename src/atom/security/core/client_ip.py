@@ -30,9 +30,9 @@ import socket
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv6Address
 
-from atom.security.allowlist import parse_network
-from atom.security.allowlist_errors import EntryError
-from atom.security.matcher import Address, Matcher, Network
+from atom.security.core.allowlist import parse_network
+from atom.security.core.allowlist_errors import EntryError
+from atom.security.core.matcher import Address, Matcher, Network
 
 # Strict dotted quad: four ASCII decimal numbers 0-255 without leading zeros.
 # inet_aton alone would also take 1.2.3, 0x7f.1 and octal 010.1.1.1.
