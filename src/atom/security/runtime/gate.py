@@ -86,6 +86,7 @@ def _verify(header: str | None, address: str) -> TokenState | None:
 
 def check(request: HttpRequest) -> Access:
     """Return the caller's access, or raise Denied with the status to answer."""
+    state.refresh()
     address = _client_text(request)
     failures = counters().peek(f"tokenfail:{address}", FAILURE_WINDOW)
     if failures >= FAILURE_LIMIT:

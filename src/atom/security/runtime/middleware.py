@@ -79,6 +79,7 @@ def console_allowlist(get_response: Handler) -> Handler:
 def address_allowed(request: HttpRequest, company_id: int) -> bool:
     from atom.security.runtime.state import state
 
+    state.refresh()
     return state.company(company_id).allows(getattr(request, "client_ip", None))
 
 

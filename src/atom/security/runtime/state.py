@@ -36,8 +36,6 @@ from atom.security.runtime.notifications import Watcher
 # token costs a dictionary lookup, not a query. Bounded: random tokens with
 # valid checksums must not grow memory without limit.
 _MAX_NEGATIVE_ENTRIES = 10_000
-# How often each process marks ended grace periods as expired (and audits it).
-EXPIRY_SWEEP_INTERVAL = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +81,6 @@ class SecurityState:
         self._verified: dict[str, TokenState] = {}
         self._companies: dict[int, CompanyState] = {}
         self._last_use_written: dict[int, float] = {}
-        self._expiry_checked_at = float("-inf")
 
     def forget(self) -> None:
         with self._lock:
@@ -95,17 +92,17 @@ class SecurityState:
             self._checked_at = float("-inf")
 
     def refresh(self) -> None:
-        """Drop what this process knows if another process saved a change."""
+        """Drop what this process knows if another process saved a change.
+
+        Called once per request, first thing, by whoever reads this state
+        (the gate, the console allowlist); the lookups below never call it,
+        so one request sees one consistent view. It only reads: ending grace
+        periods is `atom prune`'s job, and enforcement compares expiries
+        with the clock (TokenState.is_valid).
+        """
         now = time.monotonic()
         if now - self._checked_at < settings.ATOM_PROPAGATION_INTERVAL:
             return
-        if now - self._expiry_checked_at >= EXPIRY_SWEEP_INTERVAL:
-            # Keeps the record and the audit log true about grace periods
-            # that ended; enforcement itself compares expiries with the clock.
-            self._expiry_checked_at = now
-            from atom.security.api_tokens import expire_due
-
-            expire_due()
         value = watcher.observe()
         with self._lock:
             self._checked_at = now
@@ -124,7 +121,6 @@ class SecurityState:
         with the rest on every change, and validity (a grace period ending)
         is still checked against the clock by the caller.
         """
-        self.refresh()
         return self._verified.get(header) if header else None
 
     def token(self, digest: str, header: str | None = None) -> TokenState | None:
@@ -134,7 +130,6 @@ class SecurityState:
         ``verified`` when the token exists. Bounded: a token has one spelling
         but for the case of "Bearer", at most 2**6 headers per token.
         """
-        self.refresh()
         # Captured before the query: if another thread drops the caches
         # meanwhile, what this one read goes into the dropped dicts, never
         # into the fresh ones where it could outlive the change.
@@ -178,7 +173,6 @@ class SecurityState:
         return True
 
     def company(self, company_id: int) -> CompanyState:
-        self.refresh()
         companies = self._companies  # captured before loading: see token()
         state = companies.get(company_id)
         if state is None:

@@ -1,4 +1,4 @@
-"""`atom prune`: delete idempotency keys past their 24 hours.
+"""`atom prune`: delete idempotency keys past their 24 hours, end lapsed token periods.
 
 A key only counts for 24 hours (atom.api.idempotency), but its record stays
 until something deletes it: without this, the table grows by one row per
@@ -6,6 +6,11 @@ keyed request forever. Run it daily or hourly (docs/deploy.md has a systemd
 timer). Deleting in small batches keeps each transaction, and the locks it
 holds, short while Atom serves; running it twice, or on two hosts at once,
 is harmless.
+
+It also marks ended grace periods as expired and lapsed pending tokens as
+discarded (audited once each). Enforcement never waits for it: the gate
+compares every token's expiry with the clock, and the request path itself
+never writes these rows.
 """
 
 from __future__ import annotations
@@ -15,10 +20,14 @@ from django.utils import timezone
 
 from atom.api.idempotency import LIFETIME
 from atom.flows.models import IdempotencyKey
+from atom.security.api_tokens import expire_due
 
 
 class Command(BaseCommand):
-    help = "Delete Idempotency-Key records older than 24 hours (run it from cron or a timer)."
+    help = (
+        "Delete Idempotency-Key records older than 24 hours and mark ended token grace "
+        "periods as expired (run it from cron or a timer)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -38,3 +47,5 @@ class Command(BaseCommand):
             count, _ = expired.filter(id__in=ids).delete()
             deleted += count
         self.stdout.write(f"Deleted {deleted} idempotency keys older than 24 hours.")
+        expired_tokens = expire_due()
+        self.stdout.write(f"Marked {expired_tokens} old API tokens whose grace period ended as expired.")
