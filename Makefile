@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DATA   ?= var
 
-.PHONY: run test lint types bench messages clean
+.PHONY: run test test-fast lint types bench messages clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,27 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint
+test: lint axe
 	$(BIN)/pytest
+
+# The inner loop while editing (about a minute): the linters and every test
+# but those that start server processes or a browser. `make test` runs all.
+test-fast: lint
+	$(BIN)/pytest -m "not browser and not servers"
+
+# axe-core from npm for the browser tests' accessibility checks, installed
+# once into .cache/axe. Without npm (or the registry) the checks skip, or
+# fail under ATOM_REQUIRE_BROWSER=1.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+axe: $(AXE)
+
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --no-audit --no-fund --prefix .cache/axe axe-core@4 || echo "axe-core could not be installed: accessibility checks will skip"; \
+	else \
+		echo "npm not found: accessibility checks will skip (install Node.js and npm)"; \
+	fi
 
 # Load, propagation and micro benchmarks (docs/benchmarks.md). SQLite by
 # default, PostgreSQL with DATABASE_URL, Redis counters with REDIS_URL;

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Swagger UI's files for /api/docs, served from Atom's own static files.
+    "ninja",
     "atom.accounts",
     "atom.companies",
     "atom.security",

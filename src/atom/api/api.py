@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from atom.api.docs import Docs
 from atom.api.errors import ApiError, error, error_response
 
 log = logging.getLogger(__name__)
@@ -38,29 +39,14 @@ from there.
 """
 
 
-def _docs_csp(view):
-    # Swagger UI sets inline styles; the console's stricter policy stays
-    # everywhere else.
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = (
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'"
-        )
-        return response
-
-    return wrapper
-
-
 api = NinjaAPI(
     title="Atom API",
     version="1",
     description=DESCRIPTION,
     urls_namespace="atom-api",
     openapi_url="/api/openapi.json",
+    docs=Docs(),
     docs_url="/api/docs",
-    docs_decorator=_docs_csp,
 )
 
 
