@@ -48,7 +48,7 @@ from bench import database as bench_database  # noqa: E402
 from bench import load, propagation, report  # noqa: E402
 from bench.server import Server  # noqa: E402
 
-FAILURE_WINDOW = 60  # atom.security.runtime.gate.FAILURE_WINDOW
+FAILURE_WINDOW = 60  # the server's ATOM_TOKEN_FAILURE_WINDOW_SECONDS (its default)
 WEBHOOK_BODY = json.dumps(
     {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 12.5}}
 )
@@ -255,7 +255,8 @@ def intake_check(endpoints: list[load.Endpoint], measures: list[load.Measure]) -
     webhook = next((e for e in endpoints if e.name == "webhook"), None)
     if webhook is None:
         return None
-    from atom.flows.models import FlowRun, IdempotencyKey
+    from atom.api.models import IdempotencyKey
+    from atom.flows.models import FlowRun
 
     accepted = stored = lost = 0
     for measure in measures:

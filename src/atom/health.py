@@ -6,6 +6,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from atom.api.errors import error
+from atom.api.paths import API_PREFIXES
+
 OUTAGE = (OperationalError, InterfaceError)
 
 
@@ -26,7 +29,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 
 def _api_path(request: HttpRequest) -> bool:
-    return request.path.startswith(("/api/", "/webhooks/"))
+    return request.path.startswith(API_PREFIXES)
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
@@ -35,9 +38,7 @@ def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if _api_path(request):
-        return JsonResponse(
-            {"error": "not_found", "message": "There is no such endpoint."}, status=404
-        )
+        return error(404, "not_found", "There is no such endpoint.")
     return render(request, "404.html", status=404)
 
 
@@ -48,30 +49,25 @@ def server_error(request: HttpRequest) -> HttpResponse:
     ``sys.exc_info()`` still names it. Nothing here touches the database or
     renders a template that might, and no stack trace reaches the client.
     """
-    error = sys.exc_info()[1]
+    failure = sys.exc_info()[1]
     # Lost or refused connections, not bugs such as an IntegrityError.
-    if isinstance(error, OUTAGE):
+    if isinstance(failure, OUTAGE):
         if _api_path(request):
-            response = JsonResponse(
-                {
-                    "error": "unavailable",
-                    "message": "Atom cannot reach its database right now; retry in a few seconds.",
-                },
-                status=503,
+            return error(
+                503,
+                "unavailable",
+                "Atom cannot reach its database right now; retry in a few seconds.",
+                retry_after=5,
             )
-        else:
-            response = HttpResponse(
-                "<!doctype html><title>Atom</title><h1>Atom is briefly unavailable</h1>"
-                "<p>Atom cannot reach its database right now. Try again in a few seconds.</p>",
-                status=503,
-            )
+        response = HttpResponse(
+            "<!doctype html><title>Atom</title><h1>Atom is briefly unavailable</h1>"
+            "<p>Atom cannot reach its database right now. Try again in a few seconds.</p>",
+            status=503,
+        )
         response["Retry-After"] = "5"
         return response
     if _api_path(request):
-        return JsonResponse(
-            {"error": "server_error", "message": "Something went wrong on our side; retry later."},
-            status=500,
-        )
+        return error(500, "server_error", "Something went wrong on our side; retry later.")
     return HttpResponse(
         "<!doctype html><title>Atom</title><h1>Something went wrong</h1>"
         "<p>Atom could not complete this request. Please try again in a moment.</p>",

@@ -59,12 +59,88 @@ ATOM_TRUSTED_PROXIES = env.parsed(
 # Intranet installations (and tests) may allow private addresses in a
 # company's allowlist; public deployments never need to.
 ATOM_ALLOW_PRIVATE_ADDRESSES = env.flag("ATOM_ALLOW_PRIVATE_ADDRESSES", False)
+
+# Tunables: every limit and interval of Atom, in this one place.
+#
+# Each is read where it is used, at call time (``settings.ATOM_...`` inside a
+# function, never copied into a module constant at import), so tests change
+# one with ``override_settings`` and nothing needs reloading. Each names its
+# unit and the environment variable that overrides it; the README's
+# Configuration table lists them too. The framework-free core
+# (atom.security.core) never reads settings: its callers pass the limit.
+
 # How often each process looks for security changes saved by another process:
 # the bound on how long a rotated token or a saved allowlist may lag.
+# Seconds; ATOM_PROPAGATION_INTERVAL_MS, in milliseconds, default 250.
 ATOM_PROPAGATION_INTERVAL = (
     env.integer("ATOM_PROPAGATION_INTERVAL_MS", 250, minimum=10, maximum=1000) / 1000
 )
+# With Redis answering, the database row of security changes is still read
+# this often, so a lost announcement costs at most this long (within the
+# one-second bound above). Seconds; ATOM_DATABASE_SAFETY_INTERVAL_MS, in
+# milliseconds, default 750.
+ATOM_DATABASE_SAFETY_INTERVAL = (
+    env.integer("ATOM_DATABASE_SAFETY_INTERVAL_MS", 750, minimum=10, maximum=1000) / 1000
+)
+# API requests per second per company, for companies without their own
+# limit (`atom ratelimit`). Requests per second; default 50.
 ATOM_DEFAULT_RATE_LIMIT = env.integer("ATOM_DEFAULT_RATE_LIMIT", 50, minimum=1, maximum=1_000_000)
+# Failed token attempts (missing, malformed or unknown tokens) one address
+# may make per window before it is answered 429 without its token being
+# read. Attempts; default 30 per 60-second window.
+ATOM_TOKEN_FAILURE_LIMIT = env.integer("ATOM_TOKEN_FAILURE_LIMIT", 30, minimum=1, maximum=1_000_000)
+ATOM_TOKEN_FAILURE_WINDOW_SECONDS = env.integer(
+    "ATOM_TOKEN_FAILURE_WINDOW_SECONDS", 60, minimum=1, maximum=3600
+)
+# A token's last use (time, address, browser) is written at most once per
+# token in this interval per process: the admin needs "which integration
+# still uses the old token", not a write on every request. Seconds; default 60.
+ATOM_LAST_USE_INTERVAL_SECONDS = env.integer(
+    "ATOM_LAST_USE_INTERVAL_SECONDS", 60, minimum=1, maximum=86_400
+)
+# A refused address is audited at most once per company in this window: an
+# attacker decides how often it knocks, not how big the audit log grows.
+# Seconds; default 60.
+ATOM_DENIAL_AUDIT_WINDOW_SECONDS = env.integer(
+    "ATOM_DENIAL_AUDIT_WINDOW_SECONDS", 60, minimum=1, maximum=86_400
+)
+# Memory bounds of each serving process. Unknown token digests are
+# remembered so that a client hammering with one bad token costs a lookup,
+# not a query; counter keys (rate limits, failures per address) are
+# remembered to spare Redis round trips. Past the bound a table is emptied:
+# random tokens or many attacking addresses cannot grow memory without
+# limit, and forgetting costs only a query or a round trip. Entries;
+# defaults 10,000 and 100,000.
+ATOM_UNKNOWN_TOKENS_REMEMBERED = env.integer(
+    "ATOM_UNKNOWN_TOKENS_REMEMBERED", 10_000, minimum=1, maximum=10_000_000
+)
+ATOM_COUNTER_KEYS_REMEMBERED = env.integer(
+    "ATOM_COUNTER_KEYS_REMEMBERED", 100_000, minimum=1, maximum=10_000_000
+)
+# How long a Redis connection or answer may take before Redis counts as
+# failed, and how long it is then left alone (one timeout per interval at
+# worst, instead of one per request). Seconds; ATOM_REDIS_TIMEOUT_MS, in
+# milliseconds, default 500; ATOM_REDIS_RETRY_AFTER_SECONDS, default 5.
+ATOM_REDIS_TIMEOUT = env.integer("ATOM_REDIS_TIMEOUT_MS", 500, minimum=10, maximum=60_000) / 1000
+ATOM_REDIS_RETRY_AFTER_SECONDS = env.integer(
+    "ATOM_REDIS_RETRY_AFTER_SECONDS", 5, minimum=1, maximum=3600
+)
+# Sudo mode: revealing, copying, generating or saving the API token asks for
+# the password unless it was entered this recently. Minutes; default 15.
+ATOM_SUDO_MINUTES = env.integer("ATOM_SUDO_MINUTES", 15, minimum=1, maximum=24 * 60)
+# A token made by "Generate new Token" works nowhere until Save; unsaved
+# this long, it lapses and Save needs a new one. Minutes; default 60.
+ATOM_PENDING_TOKEN_MINUTES = env.integer(
+    "ATOM_PENDING_TOKEN_MINUTES", 60, minimum=1, maximum=7 * 24 * 60
+)
+# An Idempotency-Key counts for this long; `atom prune` deletes older ones.
+# Hours; default 24.
+ATOM_IDEMPOTENCY_KEY_HOURS = env.integer(
+    "ATOM_IDEMPOTENCY_KEY_HOURS", 24, minimum=1, maximum=30 * 24
+)
+# The largest JSON body the API and webhooks accept, refused with 413 before
+# and while reading. KiB; default 64 (at most DATA_UPLOAD_MAX_MEMORY_SIZE).
+ATOM_API_MAX_BODY_KIB = env.integer("ATOM_API_MAX_BODY_KIB", 64, minimum=1, maximum=1024)
 
 REDIS_URL = env.secret("REDIS_URL")
 

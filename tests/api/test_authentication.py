@@ -3,12 +3,12 @@
 import logging
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from atom.security.core import tokens
 from atom.security.models import ApiToken
-from atom.security.runtime import gate
 from tests.conftest import bearer
 
 COMPANY = "/api/v1/company"
@@ -110,12 +110,12 @@ def test_it_reaches_only_the_tokens_own_company(client, acme, globex, acme_token
 
 
 def test_it_throttles_repeated_failures_from_one_address(client, acme, acme_token):
-    for _ in range(gate.FAILURE_LIMIT):
+    for _ in range(settings.ATOM_TOKEN_FAILURE_LIMIT):
         assert call(client, "Bearer nope").status_code == 401
     response = call(client, "Bearer nope")
     assert response.status_code == 429
     assert response.json()["error"] == "rate_limited"
-    assert 1 <= int(response["Retry-After"]) <= gate.FAILURE_WINDOW
+    assert 1 <= int(response["Retry-After"]) <= settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS
     # Another address is not affected.
     assert call(client, f"Bearer {acme_token}", REMOTE_ADDR="200.1.2.3").status_code == 200
 

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from atom.flows.models import Flow, FlowRun, IdempotencyKey
+from atom.api.models import IdempotencyKey
+from atom.flows.models import Flow, FlowRun
 from tests.conftest import bearer
 
 BODY = {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 25}}

@@ -13,7 +13,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from atom.flows.models import Flow, FlowRun, IdempotencyKey
+from atom.api.models import IdempotencyKey
+from atom.flows.models import Flow, FlowRun
 
 CONNECTIONS = 32
 SECONDS = 5.0

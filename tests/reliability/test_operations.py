@@ -16,7 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from atom.flows.models import Flow, FlowRun, IdempotencyKey
+from atom.api.models import IdempotencyKey
+from atom.flows.models import Flow, FlowRun
 from atom.security.core.vault import generate_key
 from tests.servers import ROOT
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from atom.api.models import IdempotencyKey
 from atom.audit.models import AuditEvent
-from atom.flows.models import Flow, FlowRun, IdempotencyKey
+from atom.flows.models import Flow, FlowRun
 from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy
 from tests.console import Console
 from tests.reliability.webhooks import labelled_post

@@ -1,9 +1,12 @@
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from atom.api.errors import error, wants_json
+from atom.api.paths import NOT_CONSOLE_PREFIXES
 
 # What a user who must change their password may still reach.
 _ALLOWED_NAMES = ("accounts:password_change", "accounts:logout", "set_language")
@@ -19,7 +22,7 @@ def password_change_required(get_response: Callable[[HttpRequest], HttpResponse]
 
     def middleware(request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if path.startswith(("/api/", "/webhooks/", "/static/", "/healthz", "/readyz")):
+        if path.startswith(NOT_CONSOLE_PREFIXES):
             return get_response(request)
         user = request.user
         if not (user.is_authenticated and user.must_change_password):
@@ -28,11 +31,8 @@ def password_change_required(get_response: Callable[[HttpRequest], HttpResponse]
             allowed_paths.update(reverse(name) for name in _ALLOWED_NAMES)
         if path in allowed_paths:
             return get_response(request)
-        if request.headers.get("Accept", "").startswith("application/json"):
-            return JsonResponse(
-                {"error": "password_change_required", "message": _("Change your password first.")},
-                status=403,
-            )
+        if wants_json(request):
+            return error(403, "password_change_required", _("Change your password first."))
         return redirect("accounts:password_change")
 
     return middleware

@@ -9,14 +9,27 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-SUDO_SECONDS = 15 * 60
+from atom.api.errors import error
+
+
+def sudo_seconds() -> int:
+    """How long a confirmed password lasts (ATOM_SUDO_MINUTES)."""
+    return settings.ATOM_SUDO_MINUTES * 60
+
+
+def __getattr__(name: str) -> int:
+    # ``SUDO_SECONDS`` was a constant; it now follows the setting.
+    if name == "SUDO_SECONDS":
+        return sudo_seconds()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def grant_sudo(request: HttpRequest) -> None:
-    request.session["sudo_until"] = time.time() + SUDO_SECONDS
+    request.session["sudo_until"] = time.time() + sudo_seconds()
 
 
 def in_sudo(request: HttpRequest) -> bool:
@@ -24,13 +37,7 @@ def in_sudo(request: HttpRequest) -> bool:
 
 
 def sudo_required_response() -> JsonResponse:
-    return JsonResponse(
-        {
-            "error": "password_required",
-            "message": _("Confirm your password to continue."),
-        },
-        status=403,
-    )
+    return error(403, "password_required", _("Confirm your password to continue."))
 
 
 def sudo_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -7,17 +7,15 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from ninja.security.http import HttpAuthBase
 
-from atom.api.errors import ApiError, error
+from atom.api.errors import ApiError, error_response
+from atom.api.paths import GATED_PREFIXES, PUBLIC_PATHS
 from atom.security.runtime import gate
 
-# Where the token gate stands, and the only API paths that need no token.
-GATED_PREFIXES = ("/api/v1/", "/webhooks/")
-PUBLIC_PATHS = frozenset({"/api/v1/ping"})
 API_DISPOSITION = 'attachment; filename="api.json"'
 
 
 class ApiRequest(HttpRequest):
-    """What an authenticated API request carries, set by CompanyToken only."""
+    """What an authenticated API request carries, set by ``admit`` only."""
 
     access: gate.Access
     company_id: int
@@ -37,22 +35,24 @@ class CompanyToken(HttpAuthBase):
         checked = getattr(request, "access", None)
         if checked is not None:
             return checked  # gate_middleware already let it through
-        try:
-            access = gate.check(request)
-        except gate.Denied as denied:
-            answer = (denied.status, denied.code, denied.message, denied.retry_after)
-        else:
-            request.access = access  # type: ignore[attr-defined]
-            request.company_id = access.company.id  # type: ignore[attr-defined]
-            return access
-        # Raised after the except block, so the Denied and the frames its
-        # traceback holds are freed at once instead of riding along as the
-        # ApiError's context: refusals are the attacker's to multiply.
-        status, code, message, retry_after = answer
-        raise ApiError(status, code, message, retry_after=retry_after)
+        # A refusal propagates as the gate raised it, and the API answers it
+        # like any other ApiError.
+        return admit(request)
 
 
 company_token = CompanyToken()
+
+
+def admit(request: HttpRequest) -> gate.Access:
+    """Pass ``request`` through the gate and mark it with what it may reach.
+
+    Raises ApiError when the gate refuses. The one place that sets what an
+    ApiRequest carries, for the middleware and CompanyToken alike.
+    """
+    access = gate.check(request)
+    request.access = access  # type: ignore[attr-defined]
+    request.company_id = access.company.id  # type: ignore[attr-defined]
+    return access
 
 
 def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
@@ -76,14 +76,10 @@ def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
             response = get_response(request)
         else:
             try:
-                access = gate.check(request)
-            except gate.Denied as denied:
-                response = error(
-                    denied.status, denied.code, denied.message, retry_after=denied.retry_after
-                )
+                admit(request)
+            except ApiError as refused:
+                response = error_response(request, refused)
             else:
-                request.access = access  # type: ignore[attr-defined]
-                request.company_id = access.company.id  # type: ignore[attr-defined]
                 response = get_response(request)
         # An API answer opened in a browser tab is saved, never rendered
         # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.

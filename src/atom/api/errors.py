@@ -1,4 +1,8 @@
-"""One error shape for the whole API: {"error": code, "message": text}."""
+"""One error shape for the whole API: {"error": code, "message": text}.
+
+The console's JSON answers and its error pages use the same helper, so a
+script sees one shape wherever it calls.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,13 @@ WRITE_ERRORS = {code: Error for code in (400, 401, 403, 404, 409, 413, 415, 429,
 
 
 class ApiError(Exception):
+    """A refusal: the status, code and message to answer, and when to retry.
+
+    The one refusal type of the API, raised by the token gate
+    (atom.security.runtime.gate) before any view runs and by the views
+    themselves; answered by ``error_response``.
+    """
+
     def __init__(
         self, status: int, code: str, message: str, *, retry_after: int | None = None
     ) -> None:
@@ -49,3 +60,12 @@ def error(status: int, code: str, message: str, *, retry_after: int | None = Non
 
 def error_response(request: HttpRequest, exc: ApiError) -> JsonResponse:
     return error(exc.status, exc.code, exc.message, retry_after=exc.retry_after)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """Whether a console request came from a page's script, which reads JSON.
+
+    The console's scripts ask with ``Accept: application/json``; a browser
+    navigating asks for HTML, and gets a page or a redirect instead.
+    """
+    return request.headers.get("Accept", "").startswith("application/json")

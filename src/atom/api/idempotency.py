@@ -3,7 +3,7 @@
 After Stripe's idempotency keys: a client that timed out or lost the
 connection sends the same request again with the same key, and gets the run
 or message its first attempt created instead of a second one. Keys belong to
-a company and count for 24 hours; the same key with a different request
+a company and count for 24 hours (ATOM_IDEMPOTENCY_KEY_HOURS); the same key with a different request
 (method, path or body) is a 409, so a client bug that reuses keys is loud.
 
 Two concurrent requests with one key are settled by the database: the
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -27,10 +28,9 @@ from pydantic import WithJsonSchema
 
 from atom.api.auth import ApiRequest
 from atom.api.errors import ApiError
-from atom.flows.models import IdempotencyKey
+from atom.api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
-LIFETIME = timedelta(hours=24)
 MAX_LENGTH = 255
 # Printable ASCII; a space may sit inside a key but not at either end,
 # where HTTP servers strip it.
@@ -53,6 +53,11 @@ KeyHeader = Annotated[
         ),
     ),
 ]
+
+
+def lifetime() -> timedelta:
+    """How long a key counts: a request older than this no longer replays."""
+    return timedelta(hours=settings.ATOM_IDEMPOTENCY_KEY_HOURS)
 
 
 def parse_key(value: str | None) -> str | None:
@@ -105,7 +110,7 @@ def once(
             return _replayed(model, company_id, earlier), False
         try:
             with transaction.atomic(durable=True):
-                cutoff = timezone.now() - LIFETIME
+                cutoff = timezone.now() - lifetime()
                 # An expired record still holds the unique slot: free it.
                 IdempotencyKey.objects.filter(
                     company_id=company_id, key=key, created_at__lt=cutoff
@@ -135,7 +140,7 @@ def _replayed(model: type[Stored], company_id: int, resource_id: int) -> Stored:
 def _earlier(company_id: int, key: str, digest: str) -> int | None:
     record = (
         IdempotencyKey.objects.filter(
-            company_id=company_id, key=key, created_at__gte=timezone.now() - LIFETIME
+            company_id=company_id, key=key, created_at__gte=timezone.now() - lifetime()
         )
         .only("fingerprint", "resource_id")
         .first()
@@ -146,7 +151,7 @@ def _earlier(company_id: int, key: str, digest: str) -> int | None:
         raise ApiError(
             409,
             "conflict",
-            f"This {HEADER} was already used with a different request in the last 24 hours; "
-            "use a new key for a new request.",
+            f"This {HEADER} was already used with a different request in the last "
+            f"{settings.ATOM_IDEMPOTENCY_KEY_HOURS} hours; use a new key for a new request.",
         )
     return record.resource_id

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pydantic
+from django.conf import settings
 from django.http import HttpRequest
 
 from atom.api.errors import ApiError
 
-MAX_BYTES = 64 * 1024
 _CHUNK = 8192
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
@@ -29,8 +29,12 @@ class JsonBody:
     data: dict[str, Any]
 
 
-def read(request: HttpRequest, limit: int = MAX_BYTES) -> JsonBody:
-    """The body as a JSON object, or ApiError 413/415/400 with nothing read past the limit."""
+def read(request: HttpRequest) -> JsonBody:
+    """The body as a JSON object, or ApiError 413/415/400 with nothing read past the limit.
+
+    The limit is ATOM_API_MAX_BODY_KIB (64 KiB by default).
+    """
+    limit = settings.ATOM_API_MAX_BODY_KIB * 1024
     declared = _declared_length(request)
     if declared is not None and declared > limit:
         raise _too_large(limit)

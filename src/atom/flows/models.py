@@ -1,11 +1,12 @@
-"""Flows a company defines, the runs its systems start through webhooks, and
-the idempotency keys that keep a retried request from starting a run twice."""
+"""Flows a company defines and the runs its systems start through webhooks.
+
+The idempotency keys that keep a retried request from starting a run twice
+belong to the API kernel: atom.api.models."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,28 +60,3 @@ class FlowRun(models.Model):
     class Meta:
         indexes = [models.Index(fields=["flow", "-id"], name="flows_run_flow_recent")]
 
-
-class IdempotencyKey(models.Model):
-    """An ``Idempotency-Key`` a company used, and what its first request created.
-
-    One table for every keyed endpoint (flow webhooks and template sends):
-    the fingerprint covers method and path, so a key reused on another
-    endpoint is a conflict, as with Stripe. See atom.api.idempotency.
-    """
-
-    company = models.ForeignKey("companies.Company", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    # SHA-256 of method, path and body of the first request.
-    fingerprint = models.CharField(max_length=64)
-    # The run or message the first request created; the path says which.
-    resource_id = models.BigIntegerField()
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            # Two concurrent requests with one key cannot both store: the
-            # second insert fails and that request answers with the first.
-            models.UniqueConstraint(fields=["company", "key"], name="flows_idempotency_key_unique"),
-        ]
-        # `atom prune` deletes by age; without this it would scan the table.
-        indexes = [models.Index(fields=["created_at"], name="flows_idempotency_created")]

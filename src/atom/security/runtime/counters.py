@@ -50,7 +50,7 @@ class LocalCounters:
         with self._lock:
             current = self._counts.get(key)
             count = current[1] + 1 if current is not None and current[0] == slot else 1
-            if len(self._counts) > 100_000:
+            if len(self._counts) > settings.ATOM_COUNTER_KEYS_REMEMBERED:
                 self._counts = {k: v for k, v in self._counts.items() if v[0] == slot}
             self._counts[key] = (slot, count)
         return count, max(1, int((slot + 1) * window - now + 0.999))
@@ -83,7 +83,6 @@ end
 return total
 """
 _SHARE = 100
-_MAX_REMEMBERED = 100_000
 
 
 class RedisCounters:
@@ -92,8 +91,8 @@ class RedisCounters:
 
         self._client = redis.Redis.from_url(
             url,
-            socket_connect_timeout=redis_outage.TIMEOUT,
-            socket_timeout=redis_outage.TIMEOUT,
+            socket_connect_timeout=settings.ATOM_REDIS_TIMEOUT,
+            socket_timeout=settings.ATOM_REDIS_TIMEOUT,
             health_check_interval=30,
         )
         self._reserve = self._client.register_script(_RESERVE)
@@ -114,7 +113,7 @@ class RedisCounters:
     def _bounded(memo: dict[str, Any]) -> None:
         # Many client addresses (an attack from many hosts) must not grow
         # memory without limit: forgetting only costs a round trip.
-        if len(memo) > _MAX_REMEMBERED:
+        if len(memo) > settings.ATOM_COUNTER_KEYS_REMEMBERED:
             memo.clear()
 
     def hit(self, key: str, window: int, now: float | None = None) -> tuple[int, int]:

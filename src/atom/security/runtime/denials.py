@@ -1,4 +1,5 @@
-"""Audit of refused addresses, at most one event per address and company a minute.
+"""Audit of refused addresses: at most one event per address and company in each
+ATOM_DENIAL_AUDIT_WINDOW_SECONDS (a minute by default).
 
 An attacker (or a misconfigured integration) controls how often it knocks;
 without this bound, refusals would flood the audit log and its table.
@@ -8,19 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from atom.audit.log import record
 from atom.audit.models import ActorType
 from atom.security.runtime.counters import counters
 
-WINDOW = 60
-
 
 def record_denial(request: HttpRequest, company_id: int, *, via: str, user: Any = None) -> None:
     address = getattr(request, "client_ip", None)
     shown = "unknown" if address is None else str(address)
-    if not counters().first(f"denied:{company_id}:{shown}", WINDOW):
+    window = settings.ATOM_DENIAL_AUDIT_WINDOW_SECONDS
+    if not counters().first(f"denied:{company_id}:{shown}", window):
         return
     from atom.companies.models import Company
 

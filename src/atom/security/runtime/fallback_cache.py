@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -25,8 +26,8 @@ class RedisWithFallbackCache(BaseCache):  # type: ignore[misc]  # Django ships n
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(params)
         options = {
-            "socket_connect_timeout": redis_outage.TIMEOUT,
-            "socket_timeout": redis_outage.TIMEOUT,
+            "socket_connect_timeout": settings.ATOM_REDIS_TIMEOUT,
+            "socket_timeout": settings.ATOM_REDIS_TIMEOUT,
             **params.get("OPTIONS", {}),
         }
         self._redis = RedisCache(server, {**params, "OPTIONS": options})

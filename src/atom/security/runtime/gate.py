@@ -11,6 +11,9 @@ Every API call and webhook pays for this, so the common case costs a few
 microseconds and no round trip (docs/benchmarks.md): a header this process
 has already verified skips parsing and digesting, and on Redis the counters
 answer from this process's share (atom.security.runtime.counters).
+
+A refusal is raised as atom.api.errors.ApiError, the one refusal type of the
+API: whoever calls the gate answers it as it answers any other API error.
 """
 
 from __future__ import annotations
@@ -20,32 +23,18 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from atom.api.errors import ApiError
 from atom.security.core import tokens
 from atom.security.models import ApiToken
 from atom.security.runtime.counters import counters
 from atom.security.runtime.state import CompanyState, TokenState, state
 
 log = logging.getLogger(__name__)
-
-# Failed token attempts per address per minute before the address waits.
-FAILURE_LIMIT = 30
-FAILURE_WINDOW = 60
-# Last use is written at most once per token per minute and process: the
-# admin needs "which integration still uses the old token", not a write on
-# every request.
-LAST_USE_INTERVAL = 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class Denied(Exception):
-    status: int
-    code: str
-    message: str
-    retry_after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +48,9 @@ def _client_text(request: HttpRequest) -> str:
     return "unknown" if address is None else str(address)
 
 
-def _failed(address: str, code: str, message: str) -> Denied:
-    counters().hit(f"tokenfail:{address}", FAILURE_WINDOW)
-    return Denied(401, code, message)
+def _failed(address: str, code: str, message: str) -> ApiError:
+    counters().hit(f"tokenfail:{address}", settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS)
+    return ApiError(401, code, message)
 
 
 def _verify(header: str | None, address: str) -> TokenState | None:
@@ -85,17 +74,18 @@ def _verify(header: str | None, address: str) -> TokenState | None:
 
 
 def check(request: HttpRequest) -> Access:
-    """Return the caller's access, or raise Denied with the status to answer."""
+    """Return the caller's access, or raise ApiError with the status to answer."""
     state.refresh()
     address = _client_text(request)
-    failures = counters().peek(f"tokenfail:{address}", FAILURE_WINDOW)
-    if failures >= FAILURE_LIMIT:
-        raise Denied(
+    window = settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS
+    failures = counters().peek(f"tokenfail:{address}", window)
+    if failures >= settings.ATOM_TOKEN_FAILURE_LIMIT:
+        raise ApiError(
             429,
             "rate_limited",
             "Too many requests with a missing or invalid token from your address; "
             "wait and retry with a valid token.",
-            retry_after=FAILURE_WINDOW - int(time.time()) % FAILURE_WINDOW,
+            retry_after=window - int(time.time()) % window,
         )
 
     header = request.META.get("HTTP_AUTHORIZATION")
@@ -114,17 +104,17 @@ def check(request: HttpRequest) -> Access:
         from atom.security.runtime.denials import record_denial
 
         record_denial(request, company.id, via="api")
-        raise Denied(
+        raise ApiError(
             403,
             "ip_not_allowed",
             f"Access from your address {address} is not allowed by your "
             "company's security settings (Allowed IP Addresses).",
         )
 
-    limit = company.rate_limit or _default_rate_limit()
+    limit = company.rate_limit or settings.ATOM_DEFAULT_RATE_LIMIT
     retry_after = counters().take(f"rate:{company.id}", limit, now)
     if retry_after is not None:
-        raise Denied(
+        raise ApiError(
             429,
             "rate_limited",
             f"Your company's limit of {limit} API requests per second was reached; "
@@ -136,21 +126,15 @@ def check(request: HttpRequest) -> Access:
     return Access(token=found, company=company)
 
 
-def _default_rate_limit() -> int:
-    from django.conf import settings
-
-    return int(settings.ATOM_DEFAULT_RATE_LIMIT)
-
-
 def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
-    if not state.last_use_due(token.id, now, LAST_USE_INTERVAL):
+    interval = settings.ATOM_LAST_USE_INTERVAL_SECONDS
+    if not state.last_use_due(token.id, now, interval):
         return
     moment = timezone.now()
-    # The condition makes every process but the first in each minute a
+    # The condition makes every process but the first in each interval a
     # no-op, so hosts do not take turns writing.
     ApiToken.objects.filter(id=token.id).filter(
-        Q(last_used_at__isnull=True)
-        | Q(last_used_at__lt=moment - timedelta(seconds=LAST_USE_INTERVAL))
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=moment - timedelta(seconds=interval))
     ).update(
         last_used_at=moment,
         last_used_ip=str(request.client_ip) if getattr(request, "client_ip", None) else None,

@@ -10,6 +10,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from atom.api.paths import NOT_CONSOLE_PREFIXES
 from atom.security.core.client_ip import resolve
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -21,10 +22,6 @@ CSP = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-# Paths the console allowlist check leaves to others: the API and webhooks
-# are checked by the token gate, and these never carry a session.
-_NOT_CONSOLE = ("/api/", "/webhooks/", "/static/", "/healthz", "/readyz")
 
 
 def client_address(get_response: Handler) -> Handler:
@@ -62,7 +59,8 @@ def console_allowlist(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(_NOT_CONSOLE):
+        # The API and webhooks are the token gate's; these never carry a session.
+        if request.path_info.startswith(NOT_CONSOLE_PREFIXES):
             return get_response(request)
         user = request.user
         if user.is_authenticated and not address_allowed(request, user.company_id):

@@ -25,9 +25,6 @@ from atom.security.runtime import redis_outage
 log = logging.getLogger(__name__)
 
 KEY = "atom:security-generation"
-# With Redis answering, the database row is still read this often, so a lost
-# announcement costs at most this long (within the documented 1-second bound).
-DATABASE_SAFETY_INTERVAL = 0.75
 
 
 def database_generation() -> int:
@@ -58,8 +55,8 @@ class Watcher:
 
             self._client = redis.Redis.from_url(
                 url,
-                socket_connect_timeout=redis_outage.TIMEOUT,
-                socket_timeout=redis_outage.TIMEOUT,
+                socket_connect_timeout=settings.ATOM_REDIS_TIMEOUT,
+                socket_timeout=settings.ATOM_REDIS_TIMEOUT,
             )
             self._client_url = url
         return self._client
@@ -75,7 +72,11 @@ class Watcher:
             except Exception as exc:  # noqa: BLE001 - any Redis failure falls back
                 self._outage.failed(exc)
                 client = None
-        if client is None or now - self._database_read_at >= DATABASE_SAFETY_INTERVAL:
+        # With Redis answering, the database row is still read every
+        # ATOM_DATABASE_SAFETY_INTERVAL, so a lost announcement costs at
+        # most that long (within the documented 1-second bound).
+        safety = settings.ATOM_DATABASE_SAFETY_INTERVAL
+        if client is None or now - self._database_read_at >= safety:
             self._database_value = database_generation()
             self._database_read_at = now
         return self._database_value, redis_value

@@ -3,8 +3,10 @@
 Every Redis user of the security core (rate and failure counters, change
 notifications, log-in throttling) falls back to something local when Redis
 fails. Asking a dead or hung Redis on every request would cost a timeout
-each time, so after a failure Redis is left alone for ``RETRY_AFTER``
-seconds, and the fallback is logged once per outage, not once per request.
+each time, so after a failure Redis is left alone for
+ATOM_REDIS_RETRY_AFTER_SECONDS, and the fallback is logged once per outage,
+not once per request. Every Redis client here gives up on a connection or an
+answer after ATOM_REDIS_TIMEOUT.
 """
 
 from __future__ import annotations
@@ -12,11 +14,7 @@ from __future__ import annotations
 import logging
 import time
 
-# Seconds a connection or an answer may take before Redis counts as failed.
-TIMEOUT = 0.5
-# Seconds Redis is not asked after a failure: one timeout per interval at
-# worst, instead of one per request.
-RETRY_AFTER = 5.0
+from django.conf import settings
 
 
 class Outage:
@@ -32,4 +30,4 @@ class Outage:
     def failed(self, exc: Exception) -> None:
         if self.up():
             self._log.warning("Redis is not answering (%s); %s", type(exc).__name__, self._fallback)
-        self._until = time.monotonic() + RETRY_AFTER
+        self._until = time.monotonic() + settings.ATOM_REDIS_RETRY_AFTER_SECONDS

@@ -32,11 +32,6 @@ from atom.security.core.matcher import Matcher
 from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, TokenStatus
 from atom.security.runtime.notifications import Watcher
 
-# Unknown digests are remembered too, so a client hammering with one bad
-# token costs a dictionary lookup, not a query. Bounded: random tokens with
-# valid checksums must not grow memory without limit.
-_MAX_NEGATIVE_ENTRIES = 10_000
-
 
 @dataclass(frozen=True, slots=True)
 class TokenState:
@@ -159,7 +154,10 @@ class SecurityState:
             )
             if header:
                 verified[header] = state
-        elif len(tokens) >= _MAX_NEGATIVE_ENTRIES:
+        elif len(tokens) >= settings.ATOM_UNKNOWN_TOKENS_REMEMBERED:
+            # Unknown digests are remembered too, so a client hammering with
+            # one bad token costs a dictionary lookup, not a query. Bounded:
+            # random tokens with valid checksums must not grow memory.
             tokens.clear()
         tokens[digest] = state
         return state

@@ -1,8 +1,8 @@
 """`atom prune`: delete idempotency keys past their 24 hours, end lapsed token periods.
 
-A key only counts for 24 hours (atom.api.idempotency), but its record stays
-until something deletes it: without this, the table grows by one row per
-keyed request forever. Run it daily or hourly (docs/deploy.md has a systemd
+A key only counts for 24 hours (ATOM_IDEMPOTENCY_KEY_HOURS, see
+atom.api.idempotency), but its record stays until something deletes it:
+without this, the table grows by one row per keyed request forever. Run it daily or hourly (docs/deploy.md has a systemd
 timer). Deleting in small batches keeps each transaction, and the locks it
 holds, short while Atom serves; running it twice, or on two hosts at once,
 is harmless.
@@ -15,11 +15,12 @@ never writes these rows.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from atom.api.idempotency import LIFETIME
-from atom.flows.models import IdempotencyKey
+from atom.api.idempotency import lifetime
+from atom.api.models import IdempotencyKey
 from atom.security.api_tokens import expire_due
 
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, **options):
         if not 1 <= batch_size <= 100_000:
             raise CommandError("--batch-size must be from 1 to 100000.")
-        cutoff = timezone.now() - LIFETIME
+        cutoff = timezone.now() - lifetime()
         expired = IdempotencyKey.objects.filter(created_at__lt=cutoff)
         deleted = 0
         while True:
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 break
             count, _ = expired.filter(id__in=ids).delete()
             deleted += count
-        self.stdout.write(f"Deleted {deleted} idempotency keys older than 24 hours.")
+        hours = settings.ATOM_IDEMPOTENCY_KEY_HOURS
+        self.stdout.write(f"Deleted {deleted} idempotency keys older than {hours} hours.")
         expired_tokens = expire_due()
         self.stdout.write(f"Marked {expired_tokens} old API tokens whose grace period ended as expired.")
