@@ -8,7 +8,7 @@ bench/gunicorn_probe.py), so every answer is tied to a worker. A trial:
 
 1. sets the stage, then polls until each worker has answered the old way;
 2. saves the change through the same code as the console's Save
-   (atom.security.section.save, api_tokens.end_grace), in this process,
+   (atom.security.services.save_section, api_tokens.end_grace), in this process,
    and notes the moment the commit returned;
 3. keeps polling for ``window`` seconds.
 
@@ -206,7 +206,6 @@ class Trials:
     """The four kinds of change, each repeated, on the propagation company."""
 
     def __init__(self, servers: list[Server], slug: str, token: str, *, window: float) -> None:
-        from django.test import RequestFactory
 
         from atom.accounts.models import User
         from atom.companies.models import Company
@@ -216,25 +215,22 @@ class Trials:
         self.owner = User.objects.get(company=self.company)
         self.token = token
         self.window = window
-        self.factory = RequestFactory()
         self.poller = Poller(servers)
         self.workers = sum(server.workers for server in servers)
         self.client_allowed = True
 
     # -- the console's Save, in this process ---------------------------------
 
-    def _request(self):
-        request = self.factory.post("/settings/my-company/settings/security/")
-        request.user = self.owner
-        request.client_ip = ip_address(ADMIN_ADDRESS)
-        request.META["HTTP_USER_AGENT"] = "atom-bench"
-        return request
+    def _actor(self):
+        from atom.audit.actors import Actor
+
+        return Actor.for_user(self.owner, ip=ADMIN_ADDRESS, user_agent="atom-bench")
 
     def _save(self, *, pending_id: int | None = None, grace: str = "0", client: bool | None = None):
-        from atom.security import section
+        from atom.security import services
         from atom.security.forms import SecuritySettingsForm
 
-        data = section.initial_data(self.company)
+        data = dict(SecuritySettingsForm.for_company(self.company).initial)
         if client is not None:
             lines = [
                 line
@@ -250,13 +246,19 @@ class Trials:
         form = SecuritySettingsForm(data)
         if not form.is_valid():
             raise RuntimeError(f"bench: the Save form was refused: {form.errors.as_text()}")
-        section.save(self._request(), form, sudo=True)
+        services.save_section(
+            self.company,
+            form.change(),
+            self._actor(),
+            client_address=ip_address(ADMIN_ADDRESS),
+            recently_confirmed=True,
+        )
         self.company.refresh_from_db()
 
     def _pending(self) -> tuple[int, str]:
         from atom.security import api_tokens
 
-        row = api_tokens.generate_pending(self.company, self.owner)
+        row = api_tokens.generate_pending(self.company, self._actor())
         return row.id, api_tokens.reveal(row)
 
     # -- one trial ----------------------------------------------------------
@@ -323,7 +325,7 @@ class Trials:
         probes = [Probe(f"Bearer {old}", old_status=200, new_status=401)]
 
         def change() -> float:
-            api_tokens.end_grace(self.company, grace_row.id, request=self._request())
+            api_tokens.end_grace(self.company, grace_row.id, self._actor())
             return time.monotonic()
 
         return self._trial("token_revoke", probes, change)
@@ -332,15 +334,17 @@ class Trials:
         from django.db import transaction
 
         from atom.security import api_tokens
-        from atom.security.models import SecurityPolicy
+        from atom.security.changes import announce_change
+        from atom.security.locks import lock_policy
 
         old = self.token
         pending_id, new = self._pending()
         grace = timedelta(seconds=2)
         with transaction.atomic():
-            SecurityPolicy.objects.select_for_update().get(company=self.company)
+            lock_policy(self.company)
             pending = api_tokens.pending_token(self.company, self.owner, pending_id)
-            activation = api_tokens.activate(self.company, pending, grace)
+            activation = api_tokens.activate_locked(self.company, pending, grace, self._actor())
+            announce_change()
         self.token = new
         ends = activation.old.expires_at.timestamp()
         probes = [Probe(f"Bearer {old}", old_status=200, new_status=401)]

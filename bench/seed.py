@@ -75,15 +75,15 @@ def public_networks(count: int, rng: random.Random) -> list[str]:
 def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
     from atom.accounts.models import Role, User
     from atom.companies.models import Company
-    from atom.security import api_tokens
+    from atom.security import keyring
+    from atom.security.changes import announce_change
     from atom.security.core import tokens
     from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy, TokenStatus
-    from atom.security.runtime.state import announce_change
 
     if companies < 3:
         raise SystemExit("bench: --companies must be at least 3.")
     rng = random.Random(seed_value)
-    vault = api_tokens.vault()
+    vault = keyring.vault()
     special = {"measured": "bench-measured", "refused": "bench-refused"}
     special["propagation"] = "bench-propagation"
     slugs = [*special.values(), *(f"company-{n:05d}" for n in range(companies - len(special)))]

@@ -78,12 +78,12 @@ def test_it_keeps_every_placeholder_in_the_spanish_text():
 def _security_save_in_spanish(as_user, owner, acme, allowed_addresses: str) -> str:
     from django.urls import reverse
 
-    from tests.conftest import section_form
+    from tests.helpers import section_form
 
     client = as_user(owner)
     client.post(reverse("set_language"), {"language": "es"})
     return client.post(
-        reverse("security:save"), section_form(acme, allowed_addresses=allowed_addresses)
+        reverse("companies:security_save"), section_form(acme, allowed_addresses=allowed_addresses)
     ).content.decode()
 
 

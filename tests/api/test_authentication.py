@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from atom.security.core import tokens
 from atom.security.models import ApiToken
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 COMPANY = "/api/v1/company"
 
@@ -160,7 +160,7 @@ def test_it_cannot_open_console_pages_or_security_settings_with_a_token(acme_tok
     api = Client()
     settings_page = api.get(reverse("companies:settings"), **bearer(acme_token))
     assert settings_page.status_code == 302  # to the log-in page: a token is not a session
-    save = api.post(reverse("security:save"), {"password_size": "8"}, **bearer(acme_token))
+    save = api.post(reverse("companies:security_save"), {"password_size": "8"}, **bearer(acme_token))
     assert save.status_code in (302, 403)
     reveal = api.post(reverse("security:token_reveal"), **bearer(acme_token))
     assert reveal.status_code in (302, 403)

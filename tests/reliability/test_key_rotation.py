@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from atom.audit.actors import Actor
 from atom.audit.models import AuditEvent
 from atom.security import api_tokens
 from atom.security.core.vault import generate_key
@@ -40,7 +41,7 @@ def clear_tokens(company) -> set[str]:
 
 @pytest.mark.django_db
 def test_a_new_secret_key_with_the_old_one_as_fallback_reads_every_token(acme, acme_token):
-    api_tokens.rotate_by_operator(acme, api_tokens.GRACE_CHOICES["1h"])
+    api_tokens.rotate(acme, api_tokens.GRACE_CHOICES["1h"], Actor.operator())
     before = clear_tokens(acme)
     assert acme_token in before
     with override_settings(SECRET_KEY=NEW_SECRET, SECRET_KEY_FALLBACKS=[OLD_SECRET]):

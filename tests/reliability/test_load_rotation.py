@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from atom.audit.actors import Actor
 from atom.flows.models import Flow, FlowRun
 from atom.security import api_tokens
 from atom.security.core import tokens
@@ -131,7 +132,7 @@ def test_webhook_load_during_rotation_and_allowlist_edits(
         AllowedAddress.objects.create(company=acme, network=network, position=position)
     # A token that was leaked and revoked before the load: it must never work.
     revoked = acme_token
-    _row, old = api_tokens.rotate_by_operator(acme, api_tokens.GRACE_CHOICES["0"])
+    _row, old = api_tokens.rotate(acme, api_tokens.GRACE_CHOICES["0"], Actor.operator())
     old_row = ApiToken.objects.get(company=acme, status="active")
     # As in production: counters on Redis, four workers on two cores.
     server = atom_servers(workers=4, ATOM_ALLOW_PRIVATE_ADDRESSES="1", REDIS_URL=private_redis.url)

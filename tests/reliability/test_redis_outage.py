@@ -13,11 +13,12 @@ import time
 import pytest
 from django.db import transaction
 
+from atom.audit.actors import Actor
 from atom.security import api_tokens
+from atom.security.changes import announce_change
 from atom.security.models import AllowedAddress
-from atom.security.runtime.state import announce_change
 from tests.console import Console
-from tests.servers import wait_until
+from tests.servers import call_api, wait_until
 
 pytestmark = pytest.mark.servers
 
@@ -41,12 +42,6 @@ def timed(call):
     return result, time.monotonic() - started
 
 
-def api(server, token, source="127.0.0.1"):
-    return server.get(
-        "/api/v1/company", headers={"Authorization": f"Bearer {token}"}, source=source
-    )
-
-
 def enforcing_server(atom_servers, private_redis, acme, token, owner):
     """A server on the private Redis, Acme allowing 127.0.0.1 only, seen to enforce it all."""
     server = atom_servers(REDIS_URL=private_redis.url, ATOM_ALLOW_PRIVATE_ADDRESSES="1")
@@ -60,10 +55,10 @@ def assert_enforcement_works(server, acme, token, owner) -> float:
     """Every check still gives the right answer; returns the slowest answer's seconds."""
     slowest = 0.0
     checks = [
-        (lambda: api(server, token).status, 200),
-        (lambda: api(server, token, source="127.0.0.2").status, 403),
-        (lambda: api(server, "atom_" + "x" * 46).status, 401),
-        (lambda: api(server, token[:-1] + ("0" if token[-1] != "0" else "1")).status, 401),
+        (lambda: call_api(server, token).status, 200),
+        (lambda: call_api(server, token, source="127.0.0.2").status, 403),
+        (lambda: call_api(server, "atom_" + "x" * 46).status, 401),
+        (lambda: call_api(server, token[:-1] + ("0" if token[-1] != "0" else "1")).status, 401),
     ]
     for _ in range(3):  # reach both workers
         for call, expected in checks:
@@ -87,11 +82,11 @@ def test_authentication_and_allowlists_keep_working_while_redis_is_stopped(
     slowest = assert_enforcement_works(server, acme, acme_token, owner)
     assert slowest < SLOWEST_ANSWER
     # A token rotated during the outage is enforced at once: from the database.
-    new_row, new_token = api_tokens.rotate_by_operator(acme, api_tokens.GRACE_CHOICES["0"])
+    new_row, new_token = api_tokens.rotate(acme, api_tokens.GRACE_CHOICES["0"], Actor.operator())
     elapsed = wait_until(
         lambda: (
-            all(api(server, acme_token).status == 401 for _ in range(4))
-            and all(api(server, new_token).status == 200 for _ in range(4))
+            all(call_api(server, acme_token).status == 401 for _ in range(4))
+            and all(call_api(server, new_token).status == 200 for _ in range(4))
         ),
         timeout=1.0,
     )
@@ -105,7 +100,7 @@ def test_authentication_and_allowlists_keep_working_while_redis_is_stopped(
     # Back to shared counting once each process retries (every 5 s).
     waited = wait_until(
         lambda: (
-            api(server, new_token).status == 200
+            call_api(server, new_token).status == 200
             and bool(private_redis.client().keys("atom:rate:*"))
         ),
         timeout=8.0,
@@ -140,7 +135,7 @@ def test_throttling_falls_back_to_each_process_while_redis_is_stopped(
 
     def call() -> None:
         for _ in range(10):
-            results.append(api(server, acme_token, source="127.0.0.3").status)
+            results.append(call_api(server, acme_token, source="127.0.0.3").status)
 
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:

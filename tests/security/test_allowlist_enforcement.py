@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from atom.audit.models import AuditEvent
+from atom.security.changes import announce_change
 from atom.security.models import AllowedAddress
-from atom.security.runtime.state import announce_change
-from tests.conftest import PASSWORD, bearer
+from tests.helpers import PASSWORD, bearer
 
 OFFICE = "200.1.2.3"
 ELSEWHERE = "8.8.4.4"

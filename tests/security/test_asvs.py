@@ -50,14 +50,15 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from atom.accounts.models import User
+from atom.audit.actors import Actor
 from atom.audit.models import AuditEvent
 from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from atom.security import api_tokens
+from atom.security.changes import announce_change
 from atom.security.models import AllowedAddress, ApiToken
-from atom.security.runtime.state import announce_change
-from tests.conftest import PASSWORD, bearer
 from tests.console import Console
+from tests.helpers import PASSWORD, bearer, sudo_ends_at
 
 pytestmark = pytest.mark.django_db
 
@@ -400,7 +401,7 @@ def test_4_2_2_every_console_url_refuses_a_post_without_the_csrf_token(owner, ag
     template = MessageTemplate.objects.create(
         company=acme, name="hello", language="en", body="Hi {{1}}"
     )
-    api_tokens.rotate_by_operator(acme, timedelta(hours=1))
+    api_tokens.rotate(acme, timedelta(hours=1), Actor.operator())
     grace = ApiToken.objects.get(company=acme, status="grace")
     ids = {
         "<int:user_id>": agent.id,
@@ -420,9 +421,7 @@ def test_4_2_2_every_console_url_refuses_a_post_without_the_csrf_token(owner, ag
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(owner, backend="atom.accounts.backends.EmailBackend")
-    session = client.session
-    session["sudo_until"] = time.time() + 900
-    session.save()
+    sudo_ends_at(client, time.time() + 900)
     refused = {path: client.post(path, {"x": "1"}).status_code for path in paths}
     assert {path: status for path, status in refused.items() if status != 403} == {}
     # Nothing changed: still one token in grace, the agent still an agent.

@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atom.flows.models import Flow, FlowRun
+from atom.security.changes import announce_change
 from atom.security.core import allowlist, tokens
 from atom.security.core.client_ip import TrustedProxies, resolve
 from atom.security.core.matcher import Matcher
 from atom.security.models import AllowedAddress
-from atom.security.runtime.state import announce_change
 
 BUDGET = 400
 HTTP_BUDGET = 150
@@ -250,7 +250,7 @@ def test_the_matcher_allows_exactly_the_addresses_inside_the_networks(networks, 
 @given(st.lists(entries, max_size=5).map("\n".join))
 def test_the_security_section_stores_only_entries_that_parse(as_user, owner, acme, text):
     tried["allowlist over HTTP"] += 1
-    from tests.conftest import section_form
+    from tests.helpers import section_form
 
     client = as_user(owner)
     # The admin's own public address goes last, so a good list is saved.

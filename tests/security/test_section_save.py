@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from atom.audit.models import AuditEvent
 from atom.security.models import AllowedAddress, SecurityPolicy
-from tests.conftest import section_form
+from tests.helpers import section_form
 
-SAVE = reverse("security:save")
+SAVE = reverse("companies:security_save")
 PUBLIC = {"REMOTE_ADDR": "200.1.2.3"}
 
 

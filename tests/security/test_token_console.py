@@ -12,12 +12,12 @@ from atom.audit.models import AuditEvent
 from atom.security import api_tokens
 from atom.security.core import tokens
 from atom.security.models import ApiToken, TokenStatus
-from tests.conftest import bearer, section_form
+from tests.helpers import bearer, section_form, sudo_ends_at
 
 SETTINGS = reverse("companies:settings")
 REVEAL = reverse("security:token_reveal")
 GENERATE = reverse("security:token_generate")
-SAVE = reverse("security:save")
+SAVE = reverse("companies:security_save")
 JSON = {"HTTP_ACCEPT": "application/json"}
 
 
@@ -64,9 +64,7 @@ def test_it_asks_for_the_password_outside_sudo_mode(as_user, owner):
 
 def test_it_expires_sudo_mode_after_15_minutes(as_user, owner):
     client = as_user(owner)
-    session = client.session
-    session["sudo_until"] = time.time() - 1
-    session.save()
+    sudo_ends_at(client, time.time() - 1)
     assert client.post(REVEAL, {"which": "active"}, **JSON).status_code == 403
 
 
@@ -160,9 +158,7 @@ def test_it_refuses_to_end_another_companys_grace_token(as_user, outsider, owner
 def test_it_refuses_to_save_a_new_token_outside_sudo_mode(as_user, owner, acme, acme_token):
     client = as_user(owner)
     pending = generate(client)
-    session = client.session
-    session["sudo_until"] = 0
-    session.save()
+    sudo_ends_at(client, 0)
     response = client.post(SAVE, section_form(acme, pending_token=pending["id"]))
     assert response.status_code == 400
     assert "Confirm your password to save the new token." in response.content.decode()
@@ -173,9 +169,7 @@ def test_it_refuses_a_pending_token_older_than_an_hour(as_user, owner, acme, acm
     client = as_user(owner)
     pending = generate(client)
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
-        session = client.session
-        session["sudo_until"] = time.time() + 600
-        session.save()
+        sudo_ends_at(client, time.time() + 600)
         response = client.post(SAVE, section_form(acme, pending_token=pending["id"]))
     assert "more than an hour old" in response.content.decode()
     assert api_tokens.active_token(acme).last4 == acme_token[-4:]
@@ -230,9 +224,7 @@ def test_it_links_to_the_password_prompt_when_a_save_needs_it_without_javascript
 ):
     client = as_user(owner)
     pending = client.post(GENERATE).url.split("pending=")[1].split("#")[0]
-    session = client.session
-    session["sudo_until"] = 0
-    session.save()
+    sudo_ends_at(client, 0)
     page = client.post(SAVE, section_form(acme, pending_token=pending)).content.decode()
     assert (
         f"/account/confirm-password/?next=/settings/my-company/settings/%3Fpending%3D{pending}"

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from atom.accounts.models import Role, User
+from atom.audit.actors import Actor
 from atom.audit.log import record
 
 
@@ -11,9 +12,7 @@ class UserChangeRefused(Exception):
     """The change would break a rule; the message says which."""
 
 
-def add_user(
-    company, email: str, role: str, password: str, *, request=None, actor_type=None
-) -> User:
+def add_user(company, email: str, role: str, password: str, actor: Actor) -> User:
     """The password was chosen by someone else, so the user must replace it at first log-in."""
     with transaction.atomic():
         user = User.objects.create_user(
@@ -27,9 +26,7 @@ def add_user(
         record(
             "user.added",
             company=company,
-            request=request,
-            actor_type=actor_type,
-            actor_label="operator" if actor_type == "operator" else "",
+            actor=actor,
             details={"email": user.email, "role": role},
         )
     return user
@@ -39,10 +36,10 @@ def _active_owners(company) -> int:
     return User.objects.filter(company=company, role=Role.OWNER, is_active=True).count()
 
 
-def change_role(actor: User, target: User, role: str, *, request=None) -> None:
+def change_role(actor: Actor, target: User, role: str) -> None:
     if target.role == role:
         return
-    if actor.role != Role.OWNER and Role.OWNER in (target.role, role):
+    if actor.user.role != Role.OWNER and Role.OWNER in (target.role, role):
         raise UserChangeRefused(_("Only an owner can give or take away the owner role."))
     with transaction.atomic():
         if target.role == Role.OWNER and target.is_active and _active_owners(target.company) <= 1:
@@ -54,17 +51,18 @@ def change_role(actor: User, target: User, role: str, *, request=None) -> None:
         target.save(update_fields=["role"])
         record(
             "user.role_changed",
-            request=request,
+            company=target.company,
+            actor=actor,
             details={"email": target.email, "from": old, "to": role},
         )
 
 
-def set_active(actor: User, target: User, active: bool, *, request=None) -> None:
+def set_active(actor: Actor, target: User, active: bool) -> None:
     if target.is_active == active:
         return
-    if target.pk == actor.pk:
+    if target.pk == actor.user.pk:
         raise UserChangeRefused(_("You cannot deactivate yourself."))
-    if actor.role != Role.OWNER and target.role == Role.OWNER:
+    if actor.user.role != Role.OWNER and target.role == Role.OWNER:
         raise UserChangeRefused(_("Only an owner can deactivate or reactivate an owner."))
     with transaction.atomic():
         if not active and target.role == Role.OWNER and _active_owners(target.company) <= 1:
@@ -73,6 +71,7 @@ def set_active(actor: User, target: User, active: bool, *, request=None) -> None
         target.save(update_fields=["is_active"])
         record(
             "user.deactivated" if not active else "user.reactivated",
-            request=request,
+            company=target.company,
+            actor=actor,
             details={"email": target.email},
         )

@@ -11,6 +11,7 @@ from atom.accounts.forms import AddUserForm, RoleForm
 from atom.accounts.models import Role, User
 from atom.accounts.roles import company_admin_required
 from atom.accounts.services import UserChangeRefused, add_user, change_role, set_active
+from atom.audit.actors import Actor
 
 
 @company_admin_required
@@ -33,7 +34,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
                 form.cleaned_data["password"],
-                request=request,
+                Actor.from_request(request),
             )
             messages.success(
                 request,
@@ -63,7 +64,7 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
         messages.error(request, _("Choose a role: owner, admin or agent."))
         return redirect("accounts:users")
     try:
-        change_role(request.user, target, form.cleaned_data["role"], request=request)
+        change_role(Actor.from_request(request), target, form.cleaned_data["role"])
         messages.success(
             request,
             _("%(email)s is now %(role)s.")
@@ -80,7 +81,7 @@ def user_active(request: HttpRequest, user_id: int) -> HttpResponse:
     target = _company_user(request, user_id)
     active = request.POST.get("active") == "1"
     try:
-        set_active(request.user, target, active, request=request)
+        set_active(Actor.from_request(request), target, active)
         if active:
             messages.success(request, _("%(email)s can log in again.") % {"email": target.email})
         else:

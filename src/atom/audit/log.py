@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from atom.audit.models import ActorType, AuditEvent
+from atom.audit.actors import Actor
+from atom.audit.models import AuditEvent
 
 # Keys that must never be stored, whatever a caller passes: a last line of
 # defence behind "callers never pass secrets".
@@ -16,46 +17,37 @@ _FORBIDDEN_KEYS = frozenset({"password", "token", "secret", "ciphertext", "key"}
 def record(
     action: str,
     *,
+    actor: Actor | None = None,
     company=None,
     request: HttpRequest | None = None,
     user=None,
-    actor_type: str | None = None,
-    actor_label: str = "",
     details: dict[str, Any] | None = None,
     ip: str | None = None,
 ) -> AuditEvent:
     """Write one audit event.
 
-    With a request, the address and user agent come from it, and the actor
-    is the logged-in user unless ``user`` or ``actor_type`` says otherwise.
+    Write services pass their ``actor``; request-level events (a failed
+    log-in, a refused address) pass the ``request``, and the actor is its
+    logged-in user (or ``user``, the account a log-in attempt named) or an
+    anonymous visitor, with the request's address and browser.
     """
     details = dict(details or {})
     leaked = _FORBIDDEN_KEYS.intersection(details)
     if leaked:
         raise ValueError(f"audit details must not carry {sorted(leaked)}")
-    user_agent = ""
-    if request is not None:
-        if ip is None:
-            address = getattr(request, "client_ip", None)
-            ip = str(address) if address is not None else None
-        user_agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-        if user is None and actor_type is None:
-            candidate = getattr(request, "user", None)
-            if candidate is not None and candidate.is_authenticated:
-                user = candidate
-    if actor_type is None:
-        actor_type = ActorType.USER if user is not None else ActorType.ANONYMOUS
-    if user is not None and not actor_label:
-        actor_label = user.email
-    if company is None and user is not None:
-        company = user.company
+    if actor is None:
+        actor = Actor.from_request(request) if request is not None else Actor.anonymous()
+        if user is not None:
+            actor = Actor.for_user(user, ip=actor.ip, user_agent=actor.user_agent)
+    if company is None and actor.user is not None:
+        company = actor.user.company
     return AuditEvent.objects.create(
         company=company,
-        actor_type=actor_type,
-        actor_user=user,
-        actor_label=actor_label,
+        actor_type=actor.type,
+        actor_user=actor.user,
+        actor_label=actor.label,
         action=action,
         details=details,
-        ip=ip,
-        user_agent=user_agent,
+        ip=ip if ip is not None else actor.ip,
+        user_agent=actor.user_agent,
     )

@@ -3,11 +3,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from atom.accounts.models import Role, User
+from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.companies.models import Company
 from atom.security.api_tokens import create_initial
+from atom.security.changes import announce_change
+from atom.security.locks import lock_policy
 from atom.security.models import SecurityPolicy
-from atom.security.runtime.state import announce_change
 
 
 def unique_slug(name: str) -> str:
@@ -27,9 +29,15 @@ def validate_owner_password(email: str, password: str) -> None:
 
 
 def create_company(
-    name: str, owner_email: str, owner_password: str, *, slug: str | None = None
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    *,
+    slug: str | None = None,
+    actor: Actor | None = None,
 ) -> tuple[Company, User]:
     """A company with its security settings, its first API token and its owner, all or nothing."""
+    actor = actor or Actor.operator()
     with transaction.atomic():
         company = Company.objects.create(name=name, slug=slug or unique_slug(name))
         SecurityPolicy.objects.create(company=company)
@@ -39,24 +47,22 @@ def create_company(
         record(
             "company.created",
             company=company,
-            actor_type="operator",
-            actor_label="operator",
+            actor=actor,
             details={"name": name, "slug": company.slug, "owner": owner.email},
         )
         create_initial(company)
     return company, owner
 
 
-def rename_company(company: Company, name: str, *, request) -> bool:
+def rename_company(company: Company, name: str, actor: Actor) -> bool:
     old = company.name
     if old == name:
         return False
     with transaction.atomic():
+        lock_policy(company)
         company.name = name
         company.save(update_fields=["name"])
         # The API serves the name from each process's memory.
         announce_change()
-        record(
-            "company.renamed", request=request, company=company, details={"from": old, "to": name}
-        )
+        record("company.renamed", actor=actor, company=company, details={"from": old, "to": name})
     return True

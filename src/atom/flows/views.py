@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from atom.accounts.roles import company_admin_required
+from atom.audit.actors import Actor
 from atom.flows.forms import FlowForm
 from atom.flows.models import Flow
 from atom.flows.services import create_flow
@@ -64,7 +65,9 @@ def flow_add(request: HttpRequest) -> HttpResponse:
     form = FlowForm(request.user.company, request.POST)
     if form.is_valid():
         try:
-            flow = create_flow(request.user.company, request=request, **form.cleaned_data)
+            flow = create_flow(
+                request.user.company, actor=Actor.from_request(request), **form.cleaned_data
+            )
         except IntegrityError:
             # Another admin saved the same name between our check and now.
             form.add_error("name", _("Your company already has a flow with this name."))

@@ -1,17 +1,20 @@
 from django.db import transaction
 
+from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.outbox.models import MessageTemplate
 
 
-def create_template(company, *, name: str, language: str, body: str, request) -> MessageTemplate:
+def create_template(
+    company, *, name: str, language: str, body: str, actor: Actor
+) -> MessageTemplate:
     with transaction.atomic():
         template = MessageTemplate.objects.create(
-            company=company, name=name, language=language, body=body, created_by=request.user
+            company=company, name=name, language=language, body=body, created_by=actor.user
         )
         record(
             "template.created",
-            request=request,
+            actor=actor,
             company=company,
             details={"template_id": template.id, "name": name, "language": language},
         )
@@ -19,7 +22,7 @@ def create_template(company, *, name: str, language: str, body: str, request) ->
 
 
 def update_template(
-    template: MessageTemplate, *, name: str, language: str, body: str, request
+    template: MessageTemplate, *, name: str, language: str, body: str, actor: Actor
 ) -> bool:
     """Save the changes; False when nothing changed."""
     changed = {
@@ -35,7 +38,7 @@ def update_template(
         template.save(update_fields=[*changed, "updated_at"])
         record(
             "template.updated",
-            request=request,
+            actor=actor,
             company=template.company,
             details={"template_id": template.id, "name": template.name, "changed": sorted(changed)},
         )

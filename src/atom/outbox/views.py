@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from atom.accounts.roles import company_admin_required
+from atom.audit.actors import Actor
 from atom.outbox.forms import TemplateForm
 from atom.outbox.models import MessageTemplate
 from atom.outbox.services import create_template, update_template
@@ -36,7 +37,9 @@ def template_add(request: HttpRequest) -> HttpResponse:
     form = TemplateForm(company, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            template = create_template(company, request=request, **form.cleaned_data)
+            template = create_template(
+                company, actor=Actor.from_request(request), **form.cleaned_data
+            )
         except IntegrityError:
             # Saved by another admin between the form's check and now.
             form.add_error("name", _(TAKEN))
@@ -59,7 +62,9 @@ def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     form = TemplateForm(company, request.POST or None, template=template)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = update_template(template, request=request, **form.cleaned_data)
+            changed = update_template(
+                template, actor=Actor.from_request(request), **form.cleaned_data
+            )
         except IntegrityError:
             form.add_error("name", _(TAKEN))
         else:

@@ -1,30 +1,33 @@
-"""The life of a company's API token: issue, reveal, generate, activate, retire.
+"""The life of a company's API token: issue, reveal, generate, save, retire.
 
 A company has exactly one active token at any time (a partial unique index
 enforces it). "Generate new Token" makes a *pending* token that works
 nowhere until an admin saves it; saving makes it active and retires the old
 one, either at once or after a grace period (Stripe's "roll key"), during
 which the admin sees when each old token was last used.
+
+Every function that changes a token takes the ``Actor`` making the change
+and follows the lock order of atom.security.locks; the console and the
+`atom token` command call the same functions.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.security.changes import announce_change
 from atom.security.core import tokens
-from atom.security.core.vault import TokenVault, derive_key, parse_keys
+from atom.security.keyring import vault
+from atom.security.locks import lock_policy
 from atom.security.models import ApiToken, TokenStatus
-from atom.security.runtime.state import announce_change
 
-PENDING_LIFETIME = timedelta(hours=1)
 GRACE_CHOICES: dict[str, timedelta] = {
     "0": timedelta(0),
     "1h": timedelta(hours=1),
@@ -33,78 +36,13 @@ GRACE_CHOICES: dict[str, timedelta] = {
 }
 
 
-@lru_cache(maxsize=4)
-def _keys_for(
-    keys_text: str | None, secret_key: str, fallbacks: tuple[str, ...]
-) -> tuple[bytes, ...]:
-    # The first key encrypts: ATOM_TOKEN_KEYS's first, else the one derived
-    # from SECRET_KEY. Keys derived from SECRET_KEY and each of its
-    # fallbacks always decrypt too, so rotating the secret key (or moving to
-    # ATOM_TOKEN_KEYS) never strands a token: `atom reencrypt-tokens` then
-    # moves every ciphertext to the first key, and the old one can go.
-    explicit = parse_keys(keys_text) if keys_text else []
-    keys: dict[bytes, bytes] = {}
-    for key in [*explicit, *(derive_key(secret) for secret in (secret_key, *fallbacks))]:
-        keys.setdefault(base64.urlsafe_b64decode(key), key)
-    return tuple(keys.values())
-
-
-@lru_cache(maxsize=4)
-def _vault_for(keys: tuple[bytes, ...]) -> TokenVault:
-    return TokenVault(keys)
-
-
-def token_keys() -> tuple[bytes, ...]:
-    """The keys configured now, the encrypting one first (read at call time, cached by value)."""
-    return _keys_for(
-        settings.ATOM_TOKEN_KEYS, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS)
-    )
-
-
-def vault() -> TokenVault:
-    """The vault for the keys configured now: the first encrypts, all decrypt."""
-    return _vault_for(token_keys())
+def pending_lifetime() -> timedelta:
+    """How long a generated token waits for its Save (read at call time)."""
+    return timedelta(minutes=getattr(settings, "ATOM_PENDING_TOKEN_MINUTES", 60))
 
 
 def masked(token: ApiToken) -> str:
     return tokens.mask(token.last4)
-
-
-def actor_label(token_last4: str) -> str:
-    """How a token appears in the audit log: masked, never in clear."""
-    return tokens.mask(token_last4)
-
-
-def issue(
-    company, status: str, *, created_by=None, expires_at: datetime | None = None
-) -> tuple[ApiToken, str]:
-    clear = tokens.generate()
-    row = ApiToken.objects.create(
-        company=company,
-        status=status,
-        digest=tokens.digest(clear),
-        ciphertext=vault().encrypt(clear),
-        last4=tokens.last4(clear),
-        created_by=created_by,
-        activated_at=timezone.now() if status == TokenStatus.ACTIVE else None,
-        expires_at=expires_at,
-    )
-    return row, clear
-
-
-def create_initial(company) -> ApiToken:
-    """Every company has an active token from its creation."""
-    with transaction.atomic():
-        row, _clear = issue(company, TokenStatus.ACTIVE)
-        record(
-            "token.created",
-            company=company,
-            actor_type="system",
-            actor_label="Atom",
-            details={"last4": row.last4},
-        )
-        announce_change()
-    return row
 
 
 def reveal(row: ApiToken) -> str:
@@ -134,23 +72,55 @@ def pending_token(company, user, token_id: int | None = None) -> ApiToken | None
     return found.order_by("-created_at").first()
 
 
+def _issue(
+    company, status: str, *, created_by=None, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    clear = tokens.generate()
+    row = ApiToken.objects.create(
+        company=company,
+        status=status,
+        digest=tokens.digest(clear),
+        ciphertext=vault().encrypt(clear),
+        last4=tokens.last4(clear),
+        created_by=created_by,
+        activated_at=timezone.now() if status == TokenStatus.ACTIVE else None,
+        expires_at=expires_at,
+    )
+    return row, clear
+
+
+def create_initial(company, actor: Actor | None = None) -> ApiToken:
+    """Every company has an active token from its creation."""
+    with transaction.atomic():
+        row, _clear = _issue(company, TokenStatus.ACTIVE)
+        record(
+            "token.created",
+            company=company,
+            actor=actor or Actor.system(),
+            details={"last4": row.last4},
+        )
+        announce_change()
+    return row
+
+
 def discard_pending(company, user) -> int:
+    """Forget this user's unsaved tokens (valid nowhere: nothing to announce)."""
     return ApiToken.objects.filter(
         company=company, created_by=user, status=TokenStatus.PENDING
     ).update(status=TokenStatus.DISCARDED, ended_at=timezone.now())
 
 
-def generate_pending(company, user, *, request=None) -> ApiToken:
+def generate_pending(company, actor: Actor) -> ApiToken:
     """A new token shown to the admin but valid nowhere until saved."""
     with transaction.atomic():
-        discard_pending(company, user)
-        row, _clear = issue(
+        discard_pending(company, actor.user)
+        row, _clear = _issue(
             company,
             TokenStatus.PENDING,
-            created_by=user,
-            expires_at=timezone.now() + PENDING_LIFETIME,
+            created_by=actor.user,
+            expires_at=timezone.now() + pending_lifetime(),
         )
-        record("token.generated", request=request, details={"last4": row.last4})
+        record("token.generated", company=company, actor=actor, details={"last4": row.last4})
     return row
 
 
@@ -161,13 +131,11 @@ class Activation:
     grace: timedelta
 
 
-def activate(
-    company, pending: ApiToken, grace: timedelta, *, request=None, actor_type=None
-) -> Activation:
+def activate_locked(company, pending: ApiToken, grace: timedelta, actor: Actor) -> Activation:
     """Make ``pending`` the active token and retire the old one.
 
-    Must run inside the transaction that locked the company's security
-    policy row, so two saves cannot both activate a token.
+    The caller holds the company's policy lock (atom.security.locks), so
+    two saves cannot both activate a token; the caller announces.
     """
     now = timezone.now()
     old = (
@@ -190,9 +158,7 @@ def activate(
     record(
         "token.activated",
         company=company,
-        request=request,
-        actor_type=actor_type,
-        actor_label="operator" if actor_type == "operator" else "",
+        actor=actor,
         details={
             "last4": pending.last4,
             "old_last4": old.last4 if old else None,
@@ -200,13 +166,13 @@ def activate(
             "old_stops_at": old.expires_at.isoformat() if old and grace else now.isoformat(),
         },
     )
-    announce_change()
     return Activation(new=pending, old=old, grace=grace)
 
 
-def end_grace(company, token_id: int, *, request=None) -> ApiToken | None:
+def end_grace(company, token_id: int, actor: Actor) -> ApiToken | None:
     """Stop an old token now instead of at the end of its grace period."""
     with transaction.atomic():
+        lock_policy(company)
         row = (
             ApiToken.objects.select_for_update()
             .filter(company=company, id=token_id, status=TokenStatus.GRACE)
@@ -220,35 +186,37 @@ def end_grace(company, token_id: int, *, request=None) -> ApiToken | None:
         record(
             "token.revoked",
             company=company,
-            request=request,
+            actor=actor,
             details={"last4": row.last4, "early": True},
         )
         announce_change()
     return row
 
 
-def rotate_by_operator(company, grace: timedelta) -> tuple[ApiToken, str]:
-    """The break-glass rotation for a leaked token (`atom token rotate`)."""
+def rotate(company, grace: timedelta, actor: Actor) -> tuple[ApiToken, str]:
+    """Issue and save a new token in one step: the break-glass rotation of a leaked token."""
     with transaction.atomic():
-        pending, clear = issue(
-            company, TokenStatus.PENDING, expires_at=timezone.now() + PENDING_LIFETIME
+        lock_policy(company)
+        pending, clear = _issue(
+            company, TokenStatus.PENDING, expires_at=timezone.now() + pending_lifetime()
         )
-        activate(company, pending, grace, actor_type="operator")
+        activate_locked(company, pending, grace, actor)
         record(
             "token.rotated",
             company=company,
-            actor_type="operator",
-            actor_label="operator",
+            actor=actor,
             details={"last4": pending.last4, "grace_seconds": int(grace.total_seconds())},
         )
+        announce_change()
     return pending, clear
 
 
 def expire_due() -> int:
     """Mark grace periods that ended as expired (audited once each), and lapse pending tokens.
 
-    Enforcement never waits for this: the gate compares the expiry with the
-    clock. This only keeps the record and the audit log true.
+    Run by `atom prune`, never on the request path: enforcement compares
+    each token's expiry with the clock (atom.security.runtime.state), so
+    this only keeps the record and the audit log true.
     """
     now = timezone.now()
     count = 0
@@ -262,8 +230,7 @@ def expire_due() -> int:
             record(
                 "token.expired",
                 company=row.company,
-                actor_type="system",
-                actor_label="Atom",
+                actor=Actor.system(),
                 details={"last4": row.last4},
             )
             count += 1

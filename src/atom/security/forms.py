@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from atom.security.api_tokens import GRACE_CHOICES
 from atom.security.core import allowlist, password_size
+from atom.security.services import SectionChange, allowlist_entries
 
 
 def translate(error) -> str:
@@ -101,3 +102,27 @@ class SecuritySettingsForm(forms.Form):
                 ]
             )
         return list(parsed.entries)
+
+    @classmethod
+    def for_company(cls, company) -> SecuritySettingsForm:
+        """The section as saved now, unbound."""
+        policy = company.security
+        return cls(
+            initial={
+                "revision": policy.revision,
+                "password_size": str(policy.password_size),
+                "allowed_addresses": allowlist.format_lines(allowlist_entries(company)),
+                "old_token_grace": "0",
+            }
+        )
+
+    def change(self) -> SectionChange:
+        """What a valid form asks the write service to apply."""
+        data = self.cleaned_data
+        return SectionChange(
+            revision=data["revision"],
+            password_size=data["password_size"],
+            entries=data["allowed_addresses"],
+            pending_token_id=data.get("pending_token"),
+            grace=GRACE_CHOICES[data.get("old_token_grace") or "0"],
+        )

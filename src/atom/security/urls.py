@@ -5,7 +5,6 @@ from atom.security import views
 app_name = "security"
 
 urlpatterns = [
-    path("settings/my-company/settings/security/", views.save, name="save"),
     path(
         "settings/my-company/settings/security/allowlist/check/",
         views.allowlist_check,

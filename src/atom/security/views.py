@@ -1,4 +1,7 @@
-"""The Security Settings section's Save, and the API token's buttons."""
+"""The Security Settings section's live endpoints: the API token's buttons and the allowlist check.
+
+The section's Save belongs to the page that shows it (atom.companies.views).
+"""
 
 from __future__ import annotations
 
@@ -12,73 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from atom.accounts.roles import company_admin_required
-from atom.accounts.sudo import in_sudo, sudo_required
+from atom.accounts.sudo import in_sudo, sudo_required, sudo_required_response
+from atom.api.errors import wants_json
+from atom.audit.actors import Actor
 from atom.audit.log import record
-from atom.companies.views import render_settings_page
-from atom.security import api_tokens, section
+from atom.ids import parse_id
+from atom.security import api_tokens
 from atom.security.core import allowlist
-from atom.security.forms import SecuritySettingsForm, translate
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("Accept", "").startswith("application/json")
-
-
-@require_POST
-@company_admin_required
-def save(request: HttpRequest) -> HttpResponse:
-    company = request.user.company
-    if request.POST.get("add_current_address"):
-        return _with_current_address(request)
-    form = SecuritySettingsForm(request.POST)
-    if form.is_valid():
-        try:
-            result = section.save(request, form, sudo=in_sudo(request))
-        except section.SaveRefused as refused:
-            if refused.code == "conflict":
-                # Show what is saved now, with the other admin's changes.
-                messages.error(request, refused.message)
-                return render_settings_page(
-                    request, security_form=section.unbound_form(company), status=409
-                )
-            form.add_error(refused.field, refused.message)
-            if refused.code == "password_required":
-                form.sudo_needed = True
-        else:
-            if "api_token" in result.changed:
-                messages.success(
-                    request,
-                    _(
-                        "Saved. The new API token is now used by every Atom API and webhook connection."
-                    ),
-                )
-            else:
-                messages.success(request, _("Saved."))
-            for notice in getattr(form, "notices", []):
-                messages.info(request, notice)
-            return redirect(reverse("companies:settings") + "#security")
-    pending_id = form.data.get("pending_token") or None
-    return render_settings_page(
-        request,
-        security_form=form,
-        pending_id=int(pending_id) if str(pending_id).isdigit() else None,
-        status=400,
-    )
-
-
-def _with_current_address(request: HttpRequest) -> HttpResponse:
-    """No-JS "Add my current address": put it on the list, save nothing yet."""
-    data = request.POST.copy()
-    address = getattr(request, "client_ip", None)
-    if address is not None:
-        lines = data.get("allowed_addresses", "").rstrip("\n")
-        data["allowed_addresses"] = f"{lines}\n{address}".lstrip("\n")
-    form = SecuritySettingsForm(data)
-    form.is_valid()
-    pending_id = data.get("pending_token") or ""
-    return render_settings_page(
-        request, security_form=form, pending_id=int(pending_id) if pending_id.isdigit() else None
-    )
+from atom.security.forms import translate
 
 
 @require_POST
@@ -112,19 +56,16 @@ def token_reveal(request: HttpRequest) -> HttpResponse:
     which = request.POST.get("which", "active")
     purpose = "copy" if request.POST.get("purpose") == "copy" else "show"
     if which == "pending":
-        raw_id = request.POST.get("id", "")
-        row = (
-            api_tokens.pending_token(company, request.user, int(raw_id))
-            if raw_id.isdigit()
-            else None
-        )
+        token_id = parse_id(request.POST.get("id", ""))
+        row = api_tokens.pending_token(company, request.user, token_id) if token_id else None
     else:
         row = api_tokens.active_token(company)
     if row is None:
         raise Http404
     record(
         "token.copied" if purpose == "copy" else "token.revealed",
-        request=request,
+        actor=Actor.from_request(request),
+        company=company,
         details={"last4": row.last4, "which": which},
     )
     response = JsonResponse({"token": api_tokens.reveal(row)})
@@ -136,15 +77,13 @@ def token_reveal(request: HttpRequest) -> HttpResponse:
 @company_admin_required
 def token_generate(request: HttpRequest) -> HttpResponse:
     if not in_sudo(request):
-        if _wants_json(request):
-            from atom.accounts.sudo import sudo_required_response
-
+        if wants_json(request):
             return sudo_required_response()
         return redirect(
             reverse("accounts:confirm_password") + "?next=" + reverse("companies:settings")
         )
-    row = api_tokens.generate_pending(request.user.company, request.user, request=request)
-    if _wants_json(request):
+    row = api_tokens.generate_pending(request.user.company, Actor.from_request(request))
+    if wants_json(request):
         return JsonResponse(
             {
                 "id": row.id,
@@ -166,7 +105,7 @@ def token_discard(request: HttpRequest) -> HttpResponse:
 @require_POST
 @company_admin_required
 def token_end_grace(request: HttpRequest, token_id: int) -> HttpResponse:
-    row = api_tokens.end_grace(request.user.company, token_id, request=request)
+    row = api_tokens.end_grace(request.user.company, token_id, Actor.from_request(request))
     if row is None:
         raise Http404
     messages.success(

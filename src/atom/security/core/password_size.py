@@ -72,15 +72,6 @@ def length(password: str) -> int:
     return len(normalize(password))
 
 
-def check(password: str, minimum: int) -> None:
-    """Raise PasswordTooShort or PasswordTooLong; return None when the size is right."""
-    size = length(password)
-    if size < minimum:
-        raise PasswordTooShort(length=size, minimum=minimum)
-    if size > MAXIMUM_LENGTH:
-        raise PasswordTooLong(length=size, maximum=MAXIMUM_LENGTH)
-
-
 def parse_setting(text: str) -> int:
     """The Password Size field as typed: ASCII digits only, within the allowed range."""
     cleaned = text.strip()

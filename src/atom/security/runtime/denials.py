@@ -13,7 +13,6 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from atom.audit.log import record
-from atom.audit.models import ActorType
 from atom.security.runtime.counters import counters
 
 
@@ -30,6 +29,5 @@ def record_denial(request: HttpRequest, company_id: int, *, via: str, user: Any 
         company=Company.objects.get(id=company_id),
         request=request,
         user=user,
-        actor_type=ActorType.USER if user is not None else ActorType.ANONYMOUS,
         details={"via": via, "address": shown},
     )

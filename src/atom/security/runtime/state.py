@@ -25,11 +25,9 @@ from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address, ip_network
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
 
 from atom.security.core.matcher import Matcher
-from atom.security.models import AllowedAddress, ApiToken, SecurityGeneration, TokenStatus
+from atom.security.models import AllowedAddress, ApiToken, TokenStatus
 from atom.security.runtime.notifications import Watcher
 
 
@@ -197,20 +195,6 @@ def load_company_state(company_id: int) -> CompanyState:
         matcher=Matcher(networks),
         rate_limit=company["api_rate_limit"],
     )
-
-
-def announce_change() -> None:
-    """Call inside the transaction that saves a token or allowlist change."""
-    updated = SecurityGeneration.objects.filter(id=1).update(value=F("value") + 1)
-    if not updated:
-        SecurityGeneration.objects.get_or_create(id=1, defaults={"value": 1})
-    # This process need not wait for its own poll: forget at once, and again
-    # after the commit in case a concurrent request reloaded the old rows.
-    # Other processes hear of it through Redis when set (after the commit,
-    # so they reload the new rows), and from the row itself in any case.
-    state.forget()
-    transaction.on_commit(state.forget)
-    transaction.on_commit(watcher.announce)
 
 
 state = SecurityState()

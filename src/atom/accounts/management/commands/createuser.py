@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from atom.accounts.models import Role, User
 from atom.accounts.services import add_user
+from atom.audit.actors import Actor
 from atom.companies.management.cli_input import first_error, new_user_email, read_password
 from atom.companies.models import Company
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             password_validation.validate_password(password, User(email=email, company=found))
         except ValidationError as error:
             raise CommandError(f"password refused: {first_error(error)}") from None
-        user = add_user(found, email, role, password, actor_type="operator")
+        user = add_user(found, email, role, password, Actor.operator())
         self.stdout.write(
             f"Added {user.email} to {found.slug} as {role}; they must change the password at first log-in."
         )

@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from atom.audit.log import record
+from atom.audit.actors import Actor
 from atom.security.management.company import company_by_slug
-from atom.security.models import AllowedAddress, SecurityPolicy
-from atom.security.runtime.state import announce_change
+from atom.security.models import AllowedAddress
+from atom.security.services import clear_allowlist
 
 
 class Command(BaseCommand):
@@ -16,26 +15,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, company, **options):
         found = company_by_slug(company)
-        rows = list(AllowedAddress.objects.filter(company=found).order_by("position"))
         if action == "show":
+            rows = list(AllowedAddress.objects.filter(company=found).order_by("position"))
             if not rows:
                 self.stdout.write(f"{found.slug}: no Allowed IP Addresses (no restriction).")
             for row in rows:
                 self.stdout.write(f"{row.network}\t{row.label}".rstrip())
             return
-        with transaction.atomic():
-            AllowedAddress.objects.filter(company=found).delete()
-            policy = SecurityPolicy.objects.select_for_update().get(company=found)
-            policy.revision += 1
-            policy.save(update_fields=["revision", "updated_at"])
-            record(
-                "security.allowlist_cleared",
-                company=found,
-                actor_type="operator",
-                actor_label="operator",
-                details={"removed": [row.network for row in rows]},
-            )
-            announce_change()
+        removed = clear_allowlist(found, Actor.operator())
         self.stdout.write(
-            f"Cleared {len(rows)} Allowed IP Addresses of {found.slug}: access is no longer restricted by address."
+            f"Cleared {len(removed)} Allowed IP Addresses of {found.slug}: access is no longer restricted by address."
         )

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from atom.audit.log import record
+from atom.audit.actors import Actor
 from atom.security.management.company import company_by_slug
-from atom.security.runtime.state import announce_change
+from atom.security.services import set_rate_limit
 
 
 class Command(BaseCommand):
@@ -29,18 +28,7 @@ class Command(BaseCommand):
             return
         if limit is not None and not 1 <= limit <= 1_000_000:
             raise CommandError("--set must be from 1 to 1000000 requests per second.")
-        old = found.api_rate_limit
-        with transaction.atomic():
-            found.api_rate_limit = None if default else limit
-            found.save(update_fields=["api_rate_limit"])
-            record(
-                "company.rate_limit_changed",
-                company=found,
-                actor_type="operator",
-                actor_label="operator",
-                details={"from": old, "to": found.api_rate_limit},
-            )
-            announce_change()
+        set_rate_limit(found, None if default else limit, Actor.operator())
         self.stdout.write(
             f"{found.slug}: rate limit set to {found.api_rate_limit or 'the default'}."
         )

@@ -15,8 +15,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from atom.audit.actors import Actor
 from atom.audit.log import record
-from atom.security import api_tokens
+from atom.security import keyring
 from atom.security.core.vault import TokenVault, UndecryptableToken
 from atom.security.models import ApiToken
 
@@ -35,8 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, **options):
         if not 1 <= batch_size <= 100_000:
             raise CommandError("--batch-size must be from 1 to 100000.")
-        first_key_only = TokenVault(api_tokens.token_keys()[:1])
-        every_key = api_tokens.vault()
+        first_key_only = TokenVault(keyring.token_keys()[:1])
+        every_key = keyring.vault()
         reencrypted = already = 0
         stranded: list[tuple[int, str, str]] = []
         last_id = 0
@@ -70,8 +71,7 @@ class Command(BaseCommand):
 
         record(
             "tokens.reencrypted",
-            actor_type="operator",
-            actor_label="operator",
+            actor=Actor.operator(),
             details={"reencrypted": reencrypted, "unchanged": already, "stranded": len(stranded)},
         )
         self.stdout.write(

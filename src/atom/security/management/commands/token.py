@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from atom.audit.actors import Actor
 from atom.security import api_tokens
 from atom.security.management.company import company_by_slug
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         found = company_by_slug(company)
         if grace not in api_tokens.GRACE_CHOICES:
             raise CommandError(f"--grace must be one of 0, 1h, 24h, 7d; got {grace!r}.")
-        row, clear = api_tokens.rotate_by_operator(found, api_tokens.GRACE_CHOICES[grace])
+        row, clear = api_tokens.rotate(found, api_tokens.GRACE_CHOICES[grace], Actor.operator())
         when = "now" if grace == "0" else f"in {grace}"
         self.stdout.write(
             f"Rotated the API token of {found.slug}: the new token ends in {row.last4}; the old one stops {when}."

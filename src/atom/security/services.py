@@ -1,0 +1,262 @@
+"""The write services of a company's security settings.
+
+One function per change a person can make: replace the Allowed IP
+Addresses, set the Password Size, set the API rate limit, and save the
+Security Settings section as one unit (which may also save a new API
+token, atom.security.api_tokens). Each takes the company, the new values
+and an explicit ``Actor``; the console's views and the `atom` commands
+call the same functions. Each runs in one transaction, takes the locks in
+the order of atom.security.locks, records its audit event and announces
+the change to every process (atom.security.changes), or raises a
+``SaveRefused`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from ipaddress import IPv4Address, IPv6Address
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from atom.audit.actors import Actor
+from atom.audit.log import record
+from atom.security import api_tokens
+from atom.security.changes import announce_change
+from atom.security.core import allowlist
+from atom.security.core.matcher import Matcher
+from atom.security.locks import lock_policy
+from atom.security.models import AllowedAddress
+
+
+class SaveRefused(Exception):
+    """Nothing was saved; ``field`` names the form field the message belongs to."""
+
+    field: str | None = None
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StaleRevision(SaveRefused):
+    """Another admin saved the section after this one was loaded."""
+
+
+class WouldLockOut(SaveRefused):
+    field = "allowed_addresses"
+
+
+class PasswordRequired(SaveRefused):
+    """The change needs a recently confirmed password (sudo mode)."""
+
+    field = "pending_token"
+
+
+class PendingTokenGone(SaveRefused):
+    field = "pending_token"
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """What the admin submitted: the whole section, as the form shows it."""
+
+    revision: int
+    password_size: int
+    entries: list[allowlist.Entry]
+    pending_token_id: int | None = None
+    grace: timedelta = timedelta(0)
+
+
+@dataclass
+class SaveResult:
+    changed: list[str] = field(default_factory=list)
+
+
+def allowlist_entries(company) -> list[allowlist.Entry]:
+    """The company's Allowed IP Addresses as saved, in their order."""
+    return [
+        allowlist.parse_entry(f"{row.network} {row.label}".strip(), allow_private=True)
+        for row in AllowedAddress.objects.filter(company=company).order_by("position")
+    ]
+
+
+def check_lockout(
+    entries: list[allowlist.Entry], address: IPv4Address | IPv6Address | None
+) -> None:
+    """GitHub's rule: never save a list that would lock out the admin saving it."""
+    if not entries:
+        return
+    matcher = Matcher([entry.network for entry in entries])
+    if address is None or not matcher.allows(address):
+        shown = str(address) if address is not None else _("unknown")
+        raise WouldLockOut(
+            _(
+                "This list does not include your current address (%(address)s): saving it would "
+                "lock you out. Add your address, or save from an address on the list."
+            )
+            % {"address": shown}
+        )
+
+
+def save_section(
+    company,
+    change: SectionChange,
+    actor: Actor,
+    *,
+    client_address: IPv4Address | IPv6Address | None,
+    recently_confirmed: bool,
+) -> SaveResult:
+    """Apply the whole Security Settings section in one transaction, or refuse it all.
+
+    ``client_address`` is the address the admin saves from (the lock-out
+    rule); ``recently_confirmed`` says whether they entered their password
+    in the last minutes (sudo mode), which saving a new token requires.
+    """
+    check_lockout(change.entries, client_address)
+    if change.pending_token_id and not recently_confirmed:
+        raise PasswordRequired(_("Confirm your password to save the new token."))
+    result = SaveResult()
+    with transaction.atomic():
+        # The row lock serializes saves: two admins saving at once are
+        # applied one after the other, and the second sees the new revision.
+        policy = lock_policy(company)
+        if policy.revision != change.revision:
+            raise StaleRevision(
+                _(
+                    "Another admin saved these settings after you opened this page. Nothing was "
+                    "saved; the current settings are shown below. Make your changes again and save."
+                )
+            )
+        if _set_password_size_locked(policy, change.password_size, actor):
+            result.changed.append("password_size")
+        if _replace_allowlist_locked(company, change.entries, actor):
+            result.changed.append("allowed_addresses")
+        if change.pending_token_id:
+            pending = api_tokens.pending_token(company, actor.user, change.pending_token_id)
+            if pending is None:
+                raise PendingTokenGone(
+                    _(
+                        "The new token was discarded or is more than an hour old. Generate a new token and save again."
+                    )
+                )
+            api_tokens.activate_locked(company, pending, change.grace, actor)
+            result.changed.append("api_token")
+        if result.changed:
+            _bump(policy, actor)
+        if {"allowed_addresses", "api_token"} & set(result.changed):
+            announce_change()
+    return result
+
+
+def replace_allowlist(company, entries: list[allowlist.Entry], actor: Actor) -> bool:
+    """Replace the Allowed IP Addresses (an empty list: no restriction). True if it changed."""
+    with transaction.atomic():
+        policy = lock_policy(company)
+        changed = _replace_allowlist_locked(company, entries, actor)
+        if changed:
+            _bump(policy, actor)
+            announce_change()
+    return changed
+
+
+def clear_allowlist(company, actor: Actor) -> list[str]:
+    """Break glass: remove every Allowed IP Address (`atom allowlist clear`).
+
+    Takes the policy lock before reading the list, so a console save
+    committing meanwhile is cleared too rather than surviving the clear.
+    Returns the entries removed.
+    """
+    with transaction.atomic():
+        policy = lock_policy(company)
+        removed = list(
+            AllowedAddress.objects.filter(company=company)
+            .order_by("position")
+            .values_list("network", flat=True)
+        )
+        AllowedAddress.objects.filter(company=company).delete()
+        policy.revision += 1
+        policy.save(update_fields=["revision", "updated_at"])
+        record(
+            "security.allowlist_cleared",
+            company=company,
+            actor=actor,
+            details={"removed": removed},
+        )
+        announce_change()
+    return removed
+
+
+def set_password_size(company, size: int, actor: Actor) -> bool:
+    """Set the minimum length of the company's user passwords. True if it changed."""
+    with transaction.atomic():
+        policy = lock_policy(company)
+        changed = _set_password_size_locked(policy, size, actor)
+        if changed:
+            _bump(policy, actor)
+    return changed
+
+
+def set_rate_limit(company, limit: int | None, actor: Actor) -> bool:
+    """Requests per second for the company's API calls; None: the operator default."""
+    with transaction.atomic():
+        lock_policy(company)
+        # Read under the lock: the caller's copy may predate another save.
+        old = type(company).objects.values_list("api_rate_limit", flat=True).get(pk=company.pk)
+        company.api_rate_limit = limit
+        if old == limit:
+            return False
+        company.save(update_fields=["api_rate_limit"])
+        record(
+            "company.rate_limit_changed",
+            company=company,
+            actor=actor,
+            details={"from": old, "to": limit},
+        )
+        announce_change()
+    return True
+
+
+def _bump(policy, actor: Actor) -> None:
+    policy.revision += 1
+    policy.updated_by = actor.user
+    policy.save()
+
+
+def _set_password_size_locked(policy, size: int, actor: Actor) -> bool:
+    if policy.password_size == size:
+        return False
+    record(
+        "security.password_size_changed",
+        company=policy.company,
+        actor=actor,
+        details={"from": policy.password_size, "to": size},
+    )
+    policy.password_size = size
+    return True
+
+
+def _replace_allowlist_locked(company, entries: list[allowlist.Entry], actor: Actor) -> bool:
+    old = {
+        row.network: row.label
+        for row in AllowedAddress.objects.filter(company=company).order_by("position")
+    }
+    new = {entry.text: entry.label for entry in entries}
+    if list(old.items()) == list(new.items()):
+        return False
+    AllowedAddress.objects.filter(company=company).delete()
+    AllowedAddress.objects.bulk_create(
+        AllowedAddress(company=company, network=entry.text, label=entry.label, position=index)
+        for index, entry in enumerate(entries)
+    )
+    added = [network for network in new if network not in old]
+    removed = [network for network in old if network not in new]
+    relabeled = [network for network in new if network in old and old[network] != new[network]]
+    record(
+        "security.allowlist_changed",
+        company=company,
+        actor=actor,
+        details={"added": added, "removed": removed, "relabeled": relabeled, "count": len(new)},
+    )
+    return True
