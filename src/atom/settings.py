@@ -1,7 +1,8 @@
 """Django settings for Atom, built from environment variables only.
 
 Every variable is parsed strictly by ``atom.env``: a bad value stops start-up
-with a message naming the variable. The README has the table of variables.
+with a message naming the variable. The README has the table of variables;
+docs/architecture.md explains the layers these settings configure.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ if ATOM_TOKEN_KEYS is not None:
 ALLOWED_HOSTS = env.items("ATOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.items("ATOM_CSRF_TRUSTED_ORIGINS", [])
 
-# Client address resolution (DESIGN.md, "Client address"): REMOTE_ADDR unless
+# Client address resolution (docs/architecture.md, "The request path"): REMOTE_ADDR unless
 # it is one of these proxies, then the rightmost untrusted X-Forwarded-For hop.
 ATOM_TRUSTED_PROXIES = env.parsed(
     "ATOM_TRUSTED_PROXIES", TrustedProxies.parse, TrustedProxies.parse("")
