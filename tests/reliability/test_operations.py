@@ -45,10 +45,13 @@ def keys_of_all_ages(acme):
 
 @pytest.mark.django_db
 def test_prune_deletes_only_idempotency_keys_older_than_24_hours(keys_of_all_ages):
-    assert prune(batch_size=2) == "Deleted 3 idempotency keys older than 24 hours."
+    assert prune(batch_size=2).splitlines() == [
+        "Deleted 3 idempotency keys older than 24 hours.",
+        "Marked 0 old API tokens whose grace period ended as expired.",
+    ]
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"new", "now"}
     assert FlowRun.objects.count() == 5  # the runs themselves stay
-    assert prune() == "Deleted 0 idempotency keys older than 24 hours."
+    assert prune().splitlines()[0] == "Deleted 0 idempotency keys older than 24 hours."
 
 
 def production_environment(tmp_path: Path) -> dict[str, str]:
@@ -96,3 +99,24 @@ def test_check_deploy_is_clean_on_the_documented_production_configuration(tmp_pa
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_prune_marks_ended_grace_periods_expired_and_the_request_path_writes_nothing(
+    acme, acme_token, client
+):
+    from atom.audit.actors import Actor
+    from atom.audit.models import AuditEvent
+    from atom.security import api_tokens
+    from atom.security.models import ApiToken, TokenStatus
+
+    old = api_tokens.active_token(acme)
+    api_tokens.rotate(acme, api_tokens.GRACE_CHOICES["1h"], Actor.operator())
+    ApiToken.objects.filter(id=old.id).update(expires_at=timezone.now() - timedelta(seconds=1))
+    # The gate refuses the ended token from the clock alone, and leaves the row as it is.
+    response = client.get("/api/v1/company", HTTP_AUTHORIZATION=f"Bearer {acme_token}")
+    assert response.status_code == 401
+    assert ApiToken.objects.get(id=old.id).status == TokenStatus.GRACE
+    assert prune().splitlines()[1] == "Marked 1 old API tokens whose grace period ended as expired."
+    assert ApiToken.objects.get(id=old.id).status == TokenStatus.EXPIRED
+    assert AuditEvent.objects.filter(action="token.expired", company=acme).count() == 1
