@@ -9,26 +9,20 @@ processes (tests/servers.py).
 from __future__ import annotations
 
 import os
-import shutil
+import time
 
 import pytest
 from django.conf import settings
 
 from atom.accounts.models import Role, User
-from atom.companies.services import create_company
 from atom.security import api_tokens
+from atom.security.runtime import counters
 from atom.security.runtime.state import state
-
-PASSWORD = "correct horse battery staple"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false", "no", "off")
+from tests.helpers import CHROMIUM, add, flag, make_company, sudo_ends_at
 
 
 def pytest_sessionstart(session):
-    if _flag("ATOM_REQUIRE_POSTGRES"):
+    if flag("ATOM_REQUIRE_POSTGRES"):
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" not in engine:
             pytest.exit(
@@ -53,11 +47,28 @@ def pytest_sessionstart(session):
             pytest.exit(
                 f"ATOM_REQUIRE_POSTGRES=1 but PostgreSQL is not reachable: {exc}", returncode=3
             )
-    if _flag("ATOM_REQUIRE_BROWSER") and not os.access(CHROMIUM, os.X_OK):
+    if flag("ATOM_REQUIRE_BROWSER") and not os.access(CHROMIUM, os.X_OK):
         pytest.exit(f"ATOM_REQUIRE_BROWSER=1 but there is no Chromium at {CHROMIUM}.", returncode=3)
 
 
+# Fixtures that start server processes (gunicorn, PostgreSQL, Redis): a test
+# using one must say so, so that `make test-fast` (-m "not servers") skips it.
+SERVER_FIXTURES = {"atom_servers", "private_postgres", "private_redis"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
 def pytest_collection_modifyitems(config, items):
+    unmarked = [
+        item.nodeid
+        for item in items
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and "servers" not in item.keywords
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests start server processes; mark them @pytest.mark.servers:\n  "
+            + "\n  ".join(unmarked)
+        )
     if os.access(CHROMIUM, os.X_OK):
         return
     skip = pytest.mark.skip(
@@ -78,9 +89,7 @@ def pytest_report_header(config):
 def _fresh_process_state():
     """Each test starts with this process knowing nothing cached."""
     state.forget()
-    from atom.security.runtime import counters
-
-    counters._counters = None
+    counters.reset()
     _forget_shared_counters()
     yield
     state.forget()
@@ -101,16 +110,6 @@ def _forget_shared_counters() -> None:
         keys = list(client.scan_iter(match=pattern, count=1000))
         if keys:
             client.delete(*keys)
-
-
-def make_company(name: str, owner_email: str):
-    company, owner = create_company(name, owner_email, PASSWORD)
-    return company, owner
-
-
-def add(company, email: str, role: str) -> User:
-    user = User.objects.create_user(email=email, company=company, role=role, password=PASSWORD)
-    return user
 
 
 @pytest.fixture
@@ -156,10 +155,6 @@ def globex_token(globex) -> str:
     return api_tokens.reveal(api_tokens.active_token(globex))
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
 @pytest.fixture
 def as_user(client):
     """Log a user in through the session, with sudo mode like a fresh log-in."""
@@ -167,33 +162,10 @@ def as_user(client):
     def login(user, *, sudo: bool = True):
         client.force_login(user, backend="atom.accounts.backends.EmailBackend")
         if sudo:
-            import time
-
-            session = client.session
-            session["sudo_until"] = time.time() + 900
-            session.save()
+            sudo_ends_at(client, time.time() + 900)
         return client
 
     return login
-
-
-def section_form(company, **changes) -> dict[str, str]:
-    """The Security Settings form as its page would post it now, with changes."""
-    from atom.security.models import SecurityPolicy
-
-    policy = SecurityPolicy.objects.get(company=company)
-    data = {
-        "revision": str(policy.revision),
-        "password_size": str(policy.password_size),
-        "allowed_addresses": "",
-        "old_token_grace": "0",
-    }
-    data.update(changes)
-    return data
-
-
-def chromium_available() -> bool:
-    return os.access(CHROMIUM, os.X_OK) and shutil.which(CHROMIUM) is not None
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import requests
 from requests.adapters import HTTPAdapter
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 GENERATE_TOKEN = "/settings/my-company/settings/security/token/generate/"
 

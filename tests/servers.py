@@ -21,7 +21,16 @@ from django.db import connection
 
 from bench.server import ROOT, free_port, launch, terminate
 
-__all__ = ["ROOT", "AtomServer", "Response", "free_port", "server_database_url", "wait_until"]
+__all__ = [
+    "ROOT",
+    "AtomServer",
+    "Response",
+    "call_api",
+    "free_port",
+    "server_database_url",
+    "wait_until",
+    "warm",
+]
 
 
 def server_database_url() -> str:
@@ -133,6 +142,19 @@ class AtomServer:
 
     def post(self, path: str, **kwargs) -> Response:
         return self.request("POST", path, **kwargs)
+
+
+def call_api(server: AtomServer, token: str, source: str | None = None) -> Response:
+    """GET /api/v1/company with ``token``, optionally from a local source address."""
+    return server.get(
+        "/api/v1/company", headers={"Authorization": f"Bearer {token}"}, source=source
+    )
+
+
+def warm(server: AtomServer, token: str, source: str | None = None) -> None:
+    """Call the API enough times to reach both workers, so both cache the current state."""
+    for _ in range(8):
+        assert call_api(server, token, source).status == 200
 
 
 def wait_until(predicate, *, timeout: float, interval: float = 0.02) -> float:

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from atom.accounts.models import User
 from atom.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 LOGIN = reverse("accounts:login")
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from atom.accounts.models import User
 from atom.audit.models import AuditEvent
 from atom.security.models import SecurityPolicy
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 CHANGE = reverse("accounts:password_change")
 

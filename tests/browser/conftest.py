@@ -9,12 +9,12 @@ clipboard, no state left by the test before it.
 from __future__ import annotations
 
 import os
-import time
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM, PASSWORD
+from tests.browser.helpers import TIMEOUT_MS
+from tests.helpers import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse the ORM calls the tests make around it.
@@ -28,9 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-# Long enough for a slow CI machine, short enough that a broken page fails fast.
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
@@ -78,35 +75,3 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
-
-
-def login(page, email: str, password: str = PASSWORD) -> None:
-    """Log in through the real log-in page, as a person would."""
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-
-
-def open_company_settings(page) -> None:
-    """Settings > My Company > Settings, through the navigation."""
-    nav = page.get_by_role("navigation", name="Main navigation")
-    settings_menu = nav.locator("details.menu").first
-    if settings_menu.get_attribute("open") is None:
-        nav.locator("summary", has_text="Settings").first.click()
-    company_menu = settings_menu.locator("details.menu")
-    if company_menu.get_attribute("open") is None:
-        company_menu.locator("summary", has_text="My Company").click()
-    company_menu.get_by_role("link", name="Settings", exact=True).click()
-    page.wait_for_load_state()
-
-
-def end_sudo(page, live_server) -> None:
-    """Make this browser's session look older than 15 minutes: sudo mode has lapsed."""
-    from django.contrib.sessions.backends.db import SessionStore
-
-    cookie = next(c for c in page.context.cookies(live_server.url) if c["name"] == "sessionid")
-    session = SessionStore(session_key=cookie["value"])
-    session["sudo_until"] = time.time() - 60
-    session.save()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atom.security.models import AllowedAddress
-from tests.browser.conftest import login, open_company_settings
+from tests.browser.helpers import login, open_company_settings, save_section
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +42,6 @@ def expect_entries(page, addresses: list[str]) -> None:
     expect(entries(page)).to_have_count(len(addresses))
     for index, address in enumerate(addresses):
         expect(entries(page).nth(index).locator("input.address")).to_have_value(address)
-
-
-def save_section(page) -> None:
-    page.locator("#security-form").get_by_role("button", name="Save").click()
 
 
 def saved_networks(company) -> list[str]:

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from atom.security import api_tokens
 from atom.security.core import tokens
 from atom.security.models import ApiToken, TokenStatus
-from tests.browser.conftest import end_sudo, login, open_company_settings
-from tests.conftest import PASSWORD
+from tests.browser.helpers import end_sudo, login, open_company_settings, save_section
+from tests.helpers import PASSWORD
 from tests.servers import wait_until
 
 pytestmark = pytest.mark.browser
@@ -27,10 +27,6 @@ def api_status(page, token: str) -> int:
 
 def token_field(page):
     return page.get_by_label("API Token")
-
-
-def save_section(page) -> None:
-    page.locator("#security-form").get_by_role("button", name="Save").click()
 
 
 def confirm_password(page, password: str = PASSWORD) -> None:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from atom.security.core.client_ip import TrustedProxies
 from atom.security.models import AllowedAddress
-from tests.browser.conftest import login, open_company_settings
+from tests.browser.helpers import login, open_company_settings
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from atom.flows.models import Flow
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 # The Chromium and its pages come from tests/browser/conftest.py: one
 # Playwright per test thread, shared by every browser test (a second sync

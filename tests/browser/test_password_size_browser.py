@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, open_company_settings
+from tests.browser.helpers import login, open_company_settings
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import pytest
 
 from atom.flows.models import Flow, FlowRun
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 
 def run_of(flow, phone="50755667788", **variables):

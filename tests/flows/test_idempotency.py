@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from atom.api.models import IdempotencyKey
 from atom.flows.models import Flow, FlowRun
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 BODY = {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 25}}
 

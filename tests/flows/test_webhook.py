@@ -2,11 +2,13 @@
 
 import io
 import json
+from functools import partial
 
 import pytest
 
 from atom.flows.models import Flow, FlowRun
-from tests.conftest import bearer
+from tests import helpers
+from tests.helpers import bearer
 
 VALID = {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 25.5}}
 
@@ -25,13 +27,9 @@ def post(client, acme_token):
     return send
 
 
-def assert_refused(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["error"] == code
-    assert body["message"]
-    assert set(body) == {"error", "message"}
-    assert FlowRun.objects.count() == 0
+# Every refusal here also stores no run.
+assert_refused = partial(helpers.assert_refused, nothing_in=FlowRun)
+refused_field = partial(helpers.refused_field, nothing_in=FlowRun)
 
 
 # Accepted
@@ -199,14 +197,6 @@ def test_it_refuses_a_content_length_that_is_not_a_number(post, order_flow):
 
 
 # Refused: the fields
-
-
-def refused_field(response, *fields):
-    assert_refused(response, 400, "validation_error")
-    message = response.json()["message"]
-    for field in fields:
-        assert f"{field}:" in message, message
-    return message
 
 
 def test_it_refuses_a_missing_phone_number(post, order_flow):

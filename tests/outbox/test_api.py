@@ -3,7 +3,7 @@
 import pytest
 
 from atom.outbox.models import Message, MessageTemplate
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 """POST /api/v1/templates/send: what is accepted, and every input that is refused."""
 
 import json
+from functools import partial
 
 import pytest
 
 from atom.outbox.models import Message
-from tests.conftest import bearer
+from tests import helpers
+from tests.helpers import bearer
 
 SEND = "/api/v1/templates/send"
 
@@ -32,19 +34,9 @@ def send(client, acme_token):
     return post
 
 
-def assert_refused(response, status, code):
-    assert response.status_code == status, response.content
-    assert response.json()["error"] == code
-    assert set(response.json()) == {"error", "message"}
-    assert Message.objects.count() == 0
-
-
-def refused_field(response, *fields):
-    assert_refused(response, 400, "validation_error")
-    message = response.json()["message"]
-    for field in fields:
-        assert f"{field}:" in message, message
-    return message
+# Every refusal here also stores no message.
+assert_refused = partial(helpers.assert_refused, nothing_in=Message)
+refused_field = partial(helpers.refused_field, nothing_in=Message)
 
 
 # Accepted

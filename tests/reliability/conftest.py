@@ -7,13 +7,12 @@ started, even when a test fails.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-from dataclasses import dataclass
 
 import pytest
 
+from tests.reliability.cast import TEMPLATE, fresh_database, seed
 from tests.reliability.services import (
     PrivatePostgres,
     django_run,
@@ -21,8 +20,6 @@ from tests.reliability.services import (
     running_redis,
     unavailable,
 )
-
-TEMPLATE = "atom_template"
 
 
 @pytest.fixture(scope="session")
@@ -41,29 +38,6 @@ def private_postgres():
         yield cluster
     finally:
         cluster.remove()
-
-
-@dataclass
-class Cast:
-    """What tests.reliability.seed created: a company, its owner, token and flow."""
-
-    database_url: str
-    company_id: int
-    slug: str
-    owner: str
-    token: str
-    flow_id: int
-
-
-def seed(database_url: str, *args: str) -> Cast:
-    """A company (with owner, token and flow) on the database at ``database_url``."""
-    seeded = json.loads(django_run(database_url, "tests.reliability.seed", *args))
-    return Cast(database_url=database_url, **seeded)
-
-
-def fresh_database(cluster: PrivatePostgres) -> str:
-    """A new, migrated, empty database on the private cluster: its URL."""
-    return cluster.url(cluster.create_database(template=TEMPLATE))
 
 
 @pytest.fixture

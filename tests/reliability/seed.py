@@ -25,7 +25,7 @@ def main(argv: list[str]) -> None:
     from atom.companies.services import create_company
     from atom.flows.models import Flow
     from atom.security import api_tokens
-    from tests.conftest import PASSWORD
+    from tests.helpers import PASSWORD
 
     name = argv[argv.index("--name") + 1] if "--name" in argv else "Acme"
     rate_limit = int(argv[argv.index("--rate-limit") + 1]) if "--rate-limit" in argv else None

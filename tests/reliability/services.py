@@ -22,11 +22,8 @@ from pathlib import Path
 
 import psycopg
 
+from tests.helpers import flag
 from tests.servers import ROOT, free_port
-
-
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false", "no", "off")
 
 
 def unavailable(what: str) -> None:
@@ -34,7 +31,7 @@ def unavailable(what: str) -> None:
     import pytest
 
     message = f"{what} (install postgresql and redis-server)"
-    if _flag("ATOM_REQUIRE_POSTGRES"):
+    if flag("ATOM_REQUIRE_POSTGRES"):
         pytest.fail(f"ATOM_REQUIRE_POSTGRES=1 but {message}", pytrace=False)
     pytest.skip(message)
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import pytest
 
 from tests.console import Console
-from tests.reliability.conftest import Cast, fresh_database, seed
+from tests.reliability.cast import Cast, fresh_database, seed
 from tests.reliability.services import PrivateRedis, django_run, running_redis
-from tests.servers import AtomServer, wait_until
+from tests.servers import AtomServer, call_api, wait_until, warm
 
 pytestmark = pytest.mark.servers
 
@@ -68,18 +68,6 @@ def hosts(private_postgres):
             second.stop()
 
 
-def api(server: AtomServer, token: str, source: str | None = None):
-    return server.get(
-        "/api/v1/company", headers={"Authorization": f"Bearer {token}"}, source=source
-    )
-
-
-def warm(server: AtomServer, token: str, source: str | None = None) -> None:
-    # Enough calls to reach both workers, so both cache the current state.
-    for _ in range(8):
-        assert api(server, token, source).status == 200
-
-
 def saved(response) -> bool:
     errors = re.findall(r'<ul class="errors".*?</ul>', response.text, re.S)
     assert response.status_code == 302, errors
@@ -113,7 +101,7 @@ def test_a_token_saved_on_one_host_is_enforced_by_the_other_within_a_second(host
         "/settings/my-company/settings/security/token/reveal/",
         {"which": "pending", "id": pending},
     ).json()["token"]
-    assert api(hosts.second, new_token).status == 401  # pending: valid nowhere
+    assert call_api(hosts.second, new_token).status == 401  # pending: valid nowhere
 
     saved_at = time.monotonic()
     assert saved(
@@ -123,10 +111,12 @@ def test_a_token_saved_on_one_host_is_enforced_by_the_other_within_a_second(host
         )
     )
     refused = wait_until(
-        lambda: all(api(hosts.second, cast.token).status == 401 for _ in range(4)), timeout=BOUND
+        lambda: all(call_api(hosts.second, cast.token).status == 401 for _ in range(4)),
+        timeout=BOUND,
     )
     accepted = wait_until(
-        lambda: all(api(hosts.second, new_token).status == 200 for _ in range(4)), timeout=BOUND
+        lambda: all(call_api(hosts.second, new_token).status == 200 for _ in range(4)),
+        timeout=BOUND,
     )
     total = time.monotonic() - saved_at
     print(
@@ -148,11 +138,13 @@ def test_an_allowlist_saved_on_one_host_is_enforced_by_the_other_within_a_second
         )
     )
     elapsed = wait_until(
-        lambda: all(api(hosts.second, cast.token, "127.0.0.2").status == 403 for _ in range(4)),
+        lambda: all(
+            call_api(hosts.second, cast.token, "127.0.0.2").status == 403 for _ in range(4)
+        ),
         timeout=BOUND,
     )
     print(f"\nscale-out: allowlist enforced by the other host after {elapsed:.3f}s")
-    assert api(hosts.second, cast.token, "127.0.0.1").status == 200
+    assert call_api(hosts.second, cast.token, "127.0.0.1").status == 200
 
 
 def test_the_rate_limit_is_counted_across_both_hosts(hosts):
@@ -170,7 +162,7 @@ def test_the_rate_limit_is_counted_across_both_hosts(hosts):
     def burst(thread: int) -> None:
         for n in range(10):
             server = hosts.first if (thread + n) % 2 else hosts.second
-            response = api(server, cast.token)
+            response = call_api(server, cast.token)
             with lock:
                 results.append((server.base_url, response.status, response.headers, response.body))
 
@@ -220,12 +212,12 @@ def test_failed_token_throttling_is_shared_by_both_hosts(hosts):
     # from that address waits, on either host...
     time.sleep(BOUND)
     for server in (hosts.first, hosts.second):
-        response = api(server, cast.token, source="127.0.0.7")
+        response = call_api(server, cast.token, source="127.0.0.7")
         assert response.status == 429
         assert b'"error": "rate_limited"' in response.body
         assert int(response.headers["Retry-After"]) <= 60
     # ...while other addresses are served.
-    assert api(hosts.first, cast.token, source="127.0.0.8").status == 200
+    assert call_api(hosts.first, cast.token, source="127.0.0.8").status == 200
 
 
 def test_failed_log_in_throttling_is_shared_by_both_hosts(hosts):

@@ -67,14 +67,13 @@ def test_a_new_second_starts_a_new_count(key):
 
 
 def test_a_share_saves_round_trips(key):
-    counters = RedisCounters(REDIS)
+    counters, other_process = hosts()
     now = int(time.time()) + 0.1
-    calls = []
-    original = counters._reserve
-    counters._reserve = lambda **kwargs: calls.append(kwargs) or original(**kwargs)
     for _ in range(50):
         assert counters.take(key, 10_000, now) is None
-    assert len(calls) == 1  # one share of 100 covers the 50 requests
+    # One share of 100 covers the 50 requests: the second's shared count
+    # shows a single reservation, so a single round trip.
+    assert other_process.peek(key, 1, now) == 100
 
 
 def test_own_failures_count_at_once(key):

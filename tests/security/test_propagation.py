@@ -13,21 +13,9 @@ import pytest
 from atom.security import api_tokens
 from atom.security.models import ApiToken
 from tests.console import Console
-from tests.servers import wait_until
+from tests.servers import call_api, wait_until, warm
 
 pytestmark = pytest.mark.servers
-
-
-def api_status(server, token, source=None):
-    return server.get(
-        "/api/v1/company", headers={"Authorization": f"Bearer {token}"}, source=source
-    ).status
-
-
-def warm(server, token, times=8):
-    # Enough calls to reach both workers, so both cache the current state.
-    for _ in range(times):
-        assert api_status(server, token) == 200
 
 
 def test_it_enforces_a_new_token_on_another_process_within_a_second(
@@ -40,7 +28,7 @@ def test_it_enforces_a_new_token_on_another_process_within_a_second(
     form = console.security_form()  # the page is open; Generate does not reload it
     pending = console.generate_token()
     new_token = api_tokens.reveal(ApiToken.objects.get(id=pending))
-    assert api_status(second, new_token) == 401  # pending: valid nowhere
+    assert call_api(second, new_token).status == 401  # pending: valid nowhere
 
     saved = console.post(
         "/settings/my-company/settings/security/",
@@ -48,10 +36,10 @@ def test_it_enforces_a_new_token_on_another_process_within_a_second(
     )
     assert saved.status_code == 302, re.findall(r'<ul class="errors".*?</ul>', saved.text, re.S)
     refused_after = wait_until(
-        lambda: all(api_status(second, acme_token) == 401 for _ in range(4)), timeout=1.0
+        lambda: all(call_api(second, acme_token).status == 401 for _ in range(4)), timeout=1.0
     )
     accepted_after = wait_until(
-        lambda: all(api_status(second, new_token) == 200 for _ in range(4)), timeout=1.0
+        lambda: all(call_api(second, new_token).status == 200 for _ in range(4)), timeout=1.0
     )
     assert refused_after < 1.0 and accepted_after < 1.0
 
@@ -62,7 +50,7 @@ def test_it_enforces_an_allowlist_on_another_process_within_a_second(
     env = {"ATOM_ALLOW_PRIVATE_ADDRESSES": "1"}
     first, second = atom_servers(**env), atom_servers(**env)
     for _ in range(8):
-        assert api_status(second, acme_token, source="127.0.0.2") == 200
+        assert call_api(second, acme_token, source="127.0.0.2").status == 200
     console = Console(first)
     console.log_in(owner.email)
     form = console.security_form()
@@ -71,11 +59,13 @@ def test_it_enforces_an_allowlist_on_another_process_within_a_second(
     )
     assert saved.status_code == 302, re.findall(r'<ul class="errors".*?</ul>', saved.text, re.S)
     elapsed = wait_until(
-        lambda: all(api_status(second, acme_token, source="127.0.0.2") == 403 for _ in range(4)),
+        lambda: all(
+            call_api(second, acme_token, source="127.0.0.2").status == 403 for _ in range(4)
+        ),
         timeout=1.0,
     )
     assert elapsed < 1.0
-    assert api_status(second, acme_token, source="127.0.0.1") == 200
+    assert call_api(second, acme_token, source="127.0.0.1").status == 200
 
 
 def test_it_enforces_an_early_end_of_grace_on_another_process_within_a_second(
@@ -94,6 +84,6 @@ def test_it_enforces_an_early_end_of_grace_on_another_process_within_a_second(
     old = ApiToken.objects.get(company=acme, status="grace")
     console.post(f"/settings/my-company/settings/security/token/{old.id}/end-grace/")
     elapsed = wait_until(
-        lambda: all(api_status(second, acme_token) == 401 for _ in range(4)), timeout=1.0
+        lambda: all(call_api(second, acme_token).status == 401 for _ in range(4)), timeout=1.0
     )
     assert elapsed < 1.0

@@ -205,3 +205,14 @@ def counters() -> LocalCounters | RedisCounters:
         _counters = RedisCounters(url) if url else LocalCounters()
         _counters_url = url
     return _counters
+
+
+def reset() -> None:
+    """Forget this process's counters: the next ``counters()`` starts from zero.
+
+    For the test suite, where one process runs every test and no test may
+    find the failures or requests counted by the test before it.
+    """
+    global _counters, _counters_url
+    _counters = None
+    _counters_url = None
