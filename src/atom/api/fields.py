@@ -26,9 +26,24 @@ NAME_MAX_LENGTH = 100
 
 
 class CamelSchema(Schema):
-    """JSON bodies use camelCase (``phoneNumber``), like Atom's public API."""
+    """JSON bodies use camelCase (``phoneNumber``), like Atom's public API.
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    Answers are built in code by field name (``message_id=...``) and sent by alias.
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True)
+
+
+class CamelInput(CamelSchema):
+    """The base of every request body: exactly the documented camelCase names.
+
+    A field sent under any other name (``template_id`` for ``templateId``, a
+    typo, a field of another request) is a 400 ``validation_error`` naming
+    it, never silently ignored or read under a second spelling: what passes
+    validation is exactly what the view reads.
+    """
+
+    model_config = ConfigDict(validate_by_name=False, validate_by_alias=True, extra="forbid")
 
 
 def _fail(code: str, message: str) -> PydanticCustomError:

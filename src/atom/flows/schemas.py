@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Field
-from pydantic import ConfigDict
 
-from atom.api.fields import CamelSchema, PhoneNumber, Value
+from atom.api.fields import CamelInput, CamelSchema, PhoneNumber, Value
 from atom.flows.models import Flow
 
 
-class FlowRunIn(CamelSchema):
-    model_config = ConfigDict(extra="forbid")
-
+class FlowRunIn(CamelInput):
     phone_number: PhoneNumber
     variables: dict[str, Value] = Field(
         default_factory=dict,

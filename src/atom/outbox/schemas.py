@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field
-from pydantic import BeforeValidator, ConfigDict, StrictBool, WithJsonSchema
+from pydantic import BeforeValidator, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from atom.api.fields import CamelSchema, PersonName, PhoneNumber, Value
+from atom.api.fields import CamelInput, CamelSchema, PersonName, PhoneNumber, Value
 
 _MAX_ID = 2**63 - 1
 _DIGITS = re.compile(r"[1-9][0-9]{0,17}")
@@ -44,9 +44,7 @@ TemplateId = Annotated[
 ]
 
 
-class SendIn(CamelSchema):
-    model_config = ConfigDict(extra="forbid")
-
+class SendIn(CamelInput):
     template_id: TemplateId
     phone_number: PhoneNumber
     first_name: PersonName
