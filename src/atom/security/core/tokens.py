@@ -11,6 +11,12 @@ npm's token formats, for two reasons:
   database lookup, so garbage sent to the API costs a few microseconds rather
   than a query.
 
+Integration tokens (atom.security.integrations) have their own prefix,
+``atomi_``, and the same random part and checksum, 52 characters in all, so
+a scanner tells them apart from company tokens and the gate knows which table
+to look in before any query. The pattern for scanners (README):
+``\batomi?_[0-9A-Za-z]{46}\b``.
+
 The checksum is the CRC32 of everything before it (prefix and random part),
 written as a zero-padded, fixed-width base62 number; six base62 digits are
 enough because 62**6 > 2**32. It is not a MAC: anyone can compute it, and it
@@ -28,6 +34,8 @@ import zlib
 
 __all__ = [
     "ALPHABET",
+    "INTEGRATION_LENGTH",
+    "INTEGRATION_PREFIX",
     "LENGTH",
     "PREFIX",
     "CredentialsInvalid",
@@ -37,6 +45,7 @@ __all__ = [
     "TokenMalformed",
     "digest",
     "generate",
+    "is_integration",
     "is_well_formed",
     "last4",
     "mask",
@@ -45,6 +54,9 @@ __all__ = [
 ]
 
 PREFIX = "atom_"
+# Not "atom_i...": a different fifth character, so no prefix is a prefix of
+# the other and one startswith() tells them apart.
+INTEGRATION_PREFIX = "atomi_"
 ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase
 
 # 40 base62 characters carry 40 * log2(62) ~= 238 bits of entropy, more than a
@@ -53,6 +65,7 @@ _RANDOM_LENGTH = 40
 _CHECKSUM_LENGTH = 6
 _CHECKED_LENGTH = len(PREFIX) + _RANDOM_LENGTH
 LENGTH = _CHECKED_LENGTH + _CHECKSUM_LENGTH
+INTEGRATION_LENGTH = LENGTH + len(INTEGRATION_PREFIX) - len(PREFIX)
 
 _BASE = len(ALPHABET)
 _MASK_BULLETS = "\u2022" * 16
@@ -121,11 +134,13 @@ def _checksum(checked: str) -> str:
     return "".join(reversed(digits))
 
 
-def generate() -> str:
-    """Return a new random token."""
+def generate(prefix: str = PREFIX) -> str:
+    """Return a new random token (``prefix``: PREFIX or INTEGRATION_PREFIX)."""
+    if prefix not in (PREFIX, INTEGRATION_PREFIX):
+        raise ValueError("unknown token prefix")
     # secrets.choice draws each character uniformly (no modulo bias) from the
     # operating system's CSPRNG.
-    body = PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(_RANDOM_LENGTH))
+    body = prefix + "".join(secrets.choice(ALPHABET) for _ in range(_RANDOM_LENGTH))
     return body + _checksum(body)
 
 
@@ -135,13 +150,18 @@ def _defect(text: str) -> type[TokenMalformed] | None:
     Checks go from cheapest to dearest, and the length check comes first so
     that a string of the wrong length, whatever its size, costs one ``len``.
     """
-    if len(text) != LENGTH:
+    length = len(text)
+    if length == LENGTH:
+        prefix, checked = PREFIX, _CHECKED_LENGTH
+    elif length == INTEGRATION_LENGTH:
+        prefix, checked = INTEGRATION_PREFIX, INTEGRATION_LENGTH - _CHECKSUM_LENGTH
+    else:
         return TokenMalformed
     # str.isalnum accepts non-ASCII letters and digits such as "é" or "٣", so
     # isascii is needed to restrict it to [0-9A-Za-z].
-    if not (text.startswith(PREFIX) and text.isascii() and text[len(PREFIX) :].isalnum()):
+    if not (text.startswith(prefix) and text.isascii() and text[len(prefix) :].isalnum()):
         return TokenMalformed
-    if _checksum(text[:_CHECKED_LENGTH]) != text[_CHECKED_LENGTH:]:
+    if _checksum(text[:checked]) != text[checked:]:
         return TokenChecksumMismatch
     return None
 
@@ -166,6 +186,11 @@ def parse(text: str) -> str:
 def is_well_formed(text: str) -> bool:
     """Return whether :func:`parse` would accept *text*, without raising."""
     return _defect(text) is None
+
+
+def is_integration(token: str) -> bool:
+    """Whether a token from :func:`parse` is an integration token (``atomi_``)."""
+    return token.startswith(INTEGRATION_PREFIX)
 
 
 def parse_authorization(value: str | None) -> str:
@@ -227,6 +252,6 @@ def last4(token: str) -> str:
     return token[-4:]
 
 
-def mask(last4: str) -> str:
+def mask(last4: str, prefix: str = PREFIX) -> str:
     """Return the masked form shown in the UI, e.g. ``atom_••••••••••••••••1a2b``."""
-    return PREFIX + _MASK_BULLETS + last4
+    return prefix + _MASK_BULLETS + last4
