@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from tests.browser.accessibility import assert_accessible, require_axe
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a long password for phones"
 PHONES = (360, 390)
 CHECKED_BY_AXE = (390, 1280)
 
@@ -41,8 +41,6 @@ def open_page(new_page):
 
 def log_in(page, user) -> None:
     """Log in through the log-in form, found by its fields' ids in any language."""
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
     page.goto("/login/")
     page.locator("#id_email").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)

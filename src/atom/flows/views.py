@@ -29,13 +29,15 @@ def curl_example(url: str, flow: Flow) -> str:
     """A command that works once ATOM_API_TOKEN holds the company's token.
 
     The token itself is never put in the page: revealing it is a separate,
-    audited action in Security Settings.
+    audited action in Security Settings. The Idempotency-Key is new on each
+    run (openssl rand); a script that retries a run sends that run's key again.
     """
     variables = ", ".join(f'"{name}": "value"' for name in flow.variables)
     body = f'{{"phoneNumber": "50755667788", "variables": {{{variables}}}}}'
     return (
         f"curl -X POST '{url}' \\\n"
         '  -H "Authorization: Bearer $ATOM_API_TOKEN" \\\n'
+        '  -H "Idempotency-Key: $(openssl rand -hex 16)" \\\n'
         "  -H 'Content-Type: application/json' \\\n"
         f"  -d '{body}'"
     )
