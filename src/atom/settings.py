@@ -143,6 +143,23 @@ ATOM_IDEMPOTENCY_KEY_HOURS = env.integer(
 # and while reading. KiB; default 64 (at most DATA_UPLOAD_MAX_MEMORY_SIZE).
 ATOM_API_MAX_BODY_KIB = env.integer("ATOM_API_MAX_BODY_KIB", 64, minimum=1, maximum=1024)
 
+# A console session's last activity is written (to the session and to its
+# "Where you're signed in" line) at most this often: enough for an idle
+# timeout of 15 minutes or more, without a write per click. Seconds; default 60.
+ATOM_SESSION_SEEN_INTERVAL_SECONDS = env.integer(
+    "ATOM_SESSION_SEEN_INTERVAL_SECONDS", 60, minimum=1, maximum=3600
+)
+# Security emails (`atom send-emails`): a claimed email not marked sent
+# after this long is taken again by another worker (it died mid-send).
+# Seconds; default 120.
+ATOM_EMAIL_LEASE_SECONDS = env.integer("ATOM_EMAIL_LEASE_SECONDS", 120, minimum=10, maximum=3600)
+# Attempts before a security email is given up and left as "failed", with
+# its last error; retried after 1, 2, 4... minutes (at most an hour apart).
+# Attempts; default 12 (about 8 hours).
+ATOM_EMAIL_MAX_ATTEMPTS = env.integer("ATOM_EMAIL_MAX_ATTEMPTS", 12, minimum=1, maximum=100)
+# The console's address as users reach it, for the links in security emails.
+ATOM_CONSOLE_URL = env.text("ATOM_CONSOLE_URL", "http://127.0.0.1:8000")
+
 REDIS_URL = env.secret("REDIS_URL")
 
 HTTPS = env.flag("ATOM_HTTPS", False)
@@ -163,6 +180,8 @@ INSTALLED_APPS = [
     "atom.api",
     "atom.flows",
     "atom.outbox",
+    "atom.signins",
+    "atom.mail",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +199,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "atom.security.runtime.middleware.console_allowlist",
+    "atom.signins.middleware.session_limits",
     "atom.accounts.middleware.password_change_required",
 ]
 

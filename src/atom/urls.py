@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("atom.audit.urls")),
     path("", include("atom.flows.urls")),
     path("", include("atom.outbox.urls")),
+    path("", include("atom.signins.urls")),
+    path("", include("atom.mail.urls")),
 ]
 
 handler403 = "atom.health.forbidden"

@@ -42,6 +42,9 @@ class User(AbstractBaseUser):
     # before reaching any other page.
     must_change_password = models.BooleanField(default=False)
     password_change_reason = models.CharField(max_length=20, blank=True)
+    # The language the user last used the console in: security emails are
+    # written in it, since they are read away from the console.
+    language = models.CharField(_("language"), max_length=10, default="en")
 
     objects = UserManager()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from atom.accounts.models import Role, User
 from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.mail.notify import notify
 
 
 class UserChangeRefused(Exception):
@@ -29,6 +30,7 @@ def add_user(company, email: str, role: str, password: str, actor: Actor) -> Use
             actor=actor,
             details={"email": user.email, "role": role},
         )
+        notify("user.added", company=company, actor=actor, details={"email": user.email, "role": role})
     return user
 
 
@@ -55,6 +57,13 @@ def change_role(actor: Actor, target: User, role: str) -> None:
             actor=actor,
             details={"email": target.email, "from": old, "to": role},
         )
+        if role in (Role.OWNER, Role.ADMIN):
+            notify(
+                "user.promoted",
+                company=target.company,
+                actor=actor,
+                details={"email": target.email, "role": role},
+            )
 
 
 def set_active(actor: Actor, target: User, active: bool) -> None:

@@ -16,9 +16,13 @@ from django.views.decorators.http import require_POST
 from atom.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, NewPasswordForm
 from atom.accounts.models import User, normalize_email
 from atom.accounts.sudo import SUDO_SECONDS, grant_sudo
+from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.mail.notify import notify
 from atom.security.core import password_size
 from atom.security.runtime.middleware import address_allowed, client_address_text
+from atom.signins.login import signed_in
+from atom.signins.services import end_sessions
 
 # One message for an unknown email and a wrong password: no user enumeration.
 GENERIC_LOGIN_ERROR = gettext_noop("Email or password is incorrect.")
@@ -98,6 +102,7 @@ def complete_login(request: HttpRequest, user: User, password: str) -> HttpRespo
         )
     # login() gives the session a new key: no session fixation.
     login(request, user, backend="atom.accounts.backends.EmailBackend")
+    signed_in(request, user)
     grant_sudo(request)
     record("login.succeeded", request=request, user=user)
     if user.must_change_password:
@@ -139,6 +144,15 @@ def password_change(request: HttpRequest) -> HttpResponse:
         form.save()
         update_session_auth_hash(request, user)
         record("password.changed", request=request, details={"required": bool(reason)})
+        end_sessions(
+            user,
+            except_session_key=request.session.session_key,
+            actor=Actor.from_request(request),
+            reason="password_changed",
+        )
+        notify(
+            "password.changed", company=user.company, actor=Actor.from_request(request), user=user
+        )
         messages.success(request, _("Your password was changed."))
         return redirect("home")
     return render(

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.mail.notify import notify
 from atom.security.changes import announce_change
 from atom.security.core import tokens
 from atom.security.keyring import vault
@@ -166,6 +167,7 @@ def activate_locked(company, pending: ApiToken, grace: timedelta, actor: Actor) 
             "old_stops_at": old.expires_at.isoformat() if old and grace else now.isoformat(),
         },
     )
+    notify("token.saved", company=company, actor=actor, details={"last4": pending.last4})
     return Activation(new=pending, old=old, grace=grace)
 
 
@@ -189,6 +191,7 @@ def end_grace(company, token_id: int, actor: Actor) -> ApiToken | None:
             actor=actor,
             details={"last4": row.last4, "early": True},
         )
+        notify("token.stopped", company=company, actor=actor, details={"last4": row.last4})
         announce_change()
     return row
 

@@ -36,6 +36,31 @@ GRACE_LABELS = {
 }
 
 
+# Console session limits, in minutes. An idle timeout under 15 minutes
+# interrupts people reading a page; past a day it protects nothing (OWASP
+# ASVS 3.3.2 asks for one at all). Sessions last from 1 hour to 30 days.
+IDLE_TIMEOUT_CHOICES = [
+    ("0", gettext_lazy("None")),
+    ("15", gettext_lazy("15 minutes")),
+    ("30", gettext_lazy("30 minutes")),
+    ("60", gettext_lazy("1 hour")),
+    ("120", gettext_lazy("2 hours")),
+    ("240", gettext_lazy("4 hours")),
+    ("480", gettext_lazy("8 hours")),
+    ("1440", gettext_lazy("24 hours")),
+]
+SESSION_LENGTH_CHOICES = [
+    ("60", gettext_lazy("1 hour")),
+    ("240", gettext_lazy("4 hours")),
+    ("480", gettext_lazy("8 hours")),
+    ("720", gettext_lazy("12 hours")),
+    ("1440", gettext_lazy("24 hours")),
+    ("10080", gettext_lazy("7 days")),
+    ("20160", gettext_lazy("14 days")),
+    ("43200", gettext_lazy("30 days")),
+]
+
+
 class SecuritySettingsForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     pending_token = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
@@ -78,6 +103,39 @@ class SecuritySettingsForm(forms.Form):
         ),
     )
 
+    # Not required: a form from before these fields existed leaves them as saved.
+    idle_timeout = forms.TypedChoiceField(
+        label=gettext_lazy("Idle timeout"),
+        choices=IDLE_TIMEOUT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Idle timeout: choose one of the listed lengths, from 15 minutes to 24 hours, "
+                "or None."
+            )
+        },
+        help_text=gettext_lazy(
+            "Users are signed out of the console after this long without using it."
+        ),
+    )
+    session_length = forms.TypedChoiceField(
+        label=gettext_lazy("Maximum session length"),
+        choices=SESSION_LENGTH_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Maximum session length: choose one of the listed lengths, from 1 hour to 30 days."
+            )
+        },
+        help_text=gettext_lazy(
+            "Users must log in again this long after they logged in, even if they kept working."
+        ),
+    )
+
     def clean_password_size(self) -> int:
         try:
             return password_size.parse_setting(self.cleaned_data["password_size"])
@@ -113,6 +171,8 @@ class SecuritySettingsForm(forms.Form):
                 "password_size": str(policy.password_size),
                 "allowed_addresses": allowlist.format_lines(allowlist_entries(company)),
                 "old_token_grace": "0",
+                "idle_timeout": str(policy.idle_timeout_minutes),
+                "session_length": str(policy.session_length_minutes),
             }
         )
 
@@ -125,4 +185,6 @@ class SecuritySettingsForm(forms.Form):
             entries=data["allowed_addresses"],
             pending_token_id=data.get("pending_token"),
             grace=GRACE_CHOICES[data.get("old_token_grace") or "0"],
+            idle_timeout_minutes=data.get("idle_timeout"),
+            session_length_minutes=data.get("session_length"),
         )

@@ -20,6 +20,12 @@ class SecurityPolicy(models.Model):
     password_size = models.PositiveSmallIntegerField(
         _("Password Size"), default=password_size.DEFAULT_MINIMUM
     )
+    # Console sessions end after this long without a request (0: never) and
+    # this long after log-in whatever happens (atom.signins.middleware).
+    idle_timeout_minutes = models.PositiveIntegerField(_("Idle timeout"), default=0)
+    session_length_minutes = models.PositiveIntegerField(
+        _("Maximum session length"), default=12 * 60
+    )
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.mail.notify import notify
 from atom.security import api_tokens
 from atom.security.changes import announce_change
 from atom.security.core import allowlist
@@ -67,6 +68,9 @@ class SectionChange:
     entries: list[allowlist.Entry]
     pending_token_id: int | None = None
     grace: timedelta = timedelta(0)
+    # Console session limits in minutes (0: no idle timeout); None: unchanged.
+    idle_timeout_minutes: int | None = None
+    session_length_minutes: int | None = None
 
 
 @dataclass
@@ -129,10 +133,20 @@ def save_section(
                     "saved; the current settings are shown below. Make your changes again and save."
                 )
             )
+        # Longer sessions let a stolen session live longer: a fresh password first.
+        if not recently_confirmed and (
+            _longer(policy.idle_timeout_minutes, change.idle_timeout_minutes)
+            or _longer(policy.session_length_minutes, change.session_length_minutes)
+        ):
+            raise PasswordRequired(
+                _("Confirm your password to save these changes: this Save %(what)s.")
+                % {"what": _("lets sessions last longer")}
+            )
         if _set_password_size_locked(policy, change.password_size, actor):
             result.changed.append("password_size")
         if _replace_allowlist_locked(company, change.entries, actor):
             result.changed.append("allowed_addresses")
+        result.changed.extend(_set_session_limits_locked(policy, change, actor))
         if change.pending_token_id:
             pending = api_tokens.pending_token(company, actor.user, change.pending_token_id)
             if pending is None:
@@ -145,7 +159,9 @@ def save_section(
             result.changed.append("api_token")
         if result.changed:
             _bump(policy, actor)
-        if {"allowed_addresses", "api_token"} & set(result.changed):
+        if {"allowed_addresses", "api_token", "idle_timeout", "session_length"} & set(
+            result.changed
+        ):
             announce_change()
     return result
 
@@ -184,6 +200,12 @@ def clear_allowlist(company, actor: Actor) -> list[str]:
             actor=actor,
             details={"removed": removed},
         )
+        notify(
+            "allowlist.changed",
+            company=company,
+            actor=actor,
+            details={"added": [], "removed": removed, "cleared": True},
+        )
         announce_change()
     return removed
 
@@ -218,6 +240,13 @@ def set_rate_limit(company, limit: int | None, actor: Actor) -> bool:
     return True
 
 
+def _longer(saved: int, new: int | None) -> bool:
+    """A session limit made longer, or removed (0), lets a stolen session live longer."""
+    if new is None or new == saved:
+        return False
+    return new == 0 or (saved != 0 and new > saved)
+
+
 def _bump(policy, actor: Actor) -> None:
     policy.revision += 1
     policy.updated_by = actor.user
@@ -229,6 +258,12 @@ def _set_password_size_locked(policy, size: int, actor: Actor) -> bool:
         return False
     record(
         "security.password_size_changed",
+        company=policy.company,
+        actor=actor,
+        details={"from": policy.password_size, "to": size},
+    )
+    notify(
+        "password_size.changed",
         company=policy.company,
         actor=actor,
         details={"from": policy.password_size, "to": size},
@@ -259,4 +294,42 @@ def _replace_allowlist_locked(company, entries: list[allowlist.Entry], actor: Ac
         actor=actor,
         details={"added": added, "removed": removed, "relabeled": relabeled, "count": len(new)},
     )
+    if added or removed:
+        notify(
+            "allowlist.changed",
+            company=company,
+            actor=actor,
+            details={"added": added, "removed": removed},
+        )
     return True
+
+
+def _set_session_limits_locked(policy, change: SectionChange, actor: Actor) -> list[str]:
+    """Apply the Idle timeout and Maximum session length; the names of those that changed."""
+    changed = []
+    for name, attribute, value, action in (
+        (
+            "idle_timeout",
+            "idle_timeout_minutes",
+            change.idle_timeout_minutes,
+            "security.idle_timeout_changed",
+        ),
+        (
+            "session_length",
+            "session_length_minutes",
+            change.session_length_minutes,
+            "security.session_length_changed",
+        ),
+    ):
+        old = getattr(policy, attribute)
+        if value is None or value == old:
+            continue
+        record(
+            action,
+            company=policy.company,
+            actor=actor,
+            details={"from_minutes": old, "to_minutes": value},
+        )
+        setattr(policy, attribute, value)
+        changed.append(name)
+    return changed

@@ -27,7 +27,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_network
 from django.conf import settings
 
 from atom.security.core.matcher import Matcher
-from atom.security.models import AllowedAddress, ApiToken, TokenStatus
+from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy, TokenStatus
 from atom.security.runtime.notifications import Watcher
 
 
@@ -57,6 +57,9 @@ class CompanyState:
     slug: str
     matcher: Matcher
     rate_limit: int | None
+    # Console session limits in seconds (Security Settings); None: no limit.
+    idle_timeout_seconds: int | None = None
+    session_length_seconds: int | None = None
 
     def allows(self, address: IPv4Address | IPv6Address | None) -> bool:
         """An empty list means no restriction; an unknown address is never allowed."""
@@ -188,12 +191,19 @@ def load_company_state(company_id: int) -> CompanyState:
         )
     ]
     company = Company.objects.filter(id=company_id).values("name", "slug", "api_rate_limit").get()
+    limits = (
+        SecurityPolicy.objects.filter(company_id=company_id)
+        .values("idle_timeout_minutes", "session_length_minutes")
+        .first()
+    ) or {"idle_timeout_minutes": 0, "session_length_minutes": 0}
     return CompanyState(
         id=company_id,
         name=company["name"],
         slug=company["slug"],
         matcher=Matcher(networks),
         rate_limit=company["api_rate_limit"],
+        idle_timeout_seconds=limits["idle_timeout_minutes"] * 60 or None,
+        session_length_seconds=limits["session_length_minutes"] * 60 or None,
     )
 
 
