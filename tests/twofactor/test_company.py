@@ -163,6 +163,9 @@ def test_an_admin_resets_a_users_second_factor_in_sudo(as_user, admin, agent, ow
     event = AuditEvent.objects.get(action="twofactor.reset")
     assert event.details == {"email": agent.email, "had_second_factor": True}
     assert event.actor_user_id == admin.id
+    from atom.mail.models import SecurityEmail
+
+    assert SecurityEmail.objects.filter(event="second_factor.reset", recipient=owner).exists()
     # An admin cannot reset an owner.
     response = client.post(f"/settings/my-company/users/{owner.id}/two-step/reset/", follow=True)
     assert "Only an owner can reset" in response.content.decode()

@@ -141,6 +141,10 @@ def test_a_recovery_code_logs_in_once(client, enrolled):
     assert AuditEvent.objects.filter(action="twofactor.recovery_code_used").latest(
         "id"
     ).details == {"left": 9}
+    from atom.mail.models import SecurityEmail
+
+    email = SecurityEmail.objects.get(recipient=owner, event="recovery_code.used")
+    assert "9 remain" in email.body
     client.post("/logout/")
     password_step(client, owner)
     response = client.post("/login/two-step/", {"method": "recovery", "code": recovery[0]})

@@ -116,7 +116,8 @@ def test_sudo_asks_for_the_second_step_when_the_user_has_one(as_user, owner):
         {"password": PASSWORD},
         headers={"Accept": "application/json"},
     )
-    assert response.status_code == 400 and response.json()["error"] == "second_step_incorrect"
+    assert response.status_code == 400 and response.json()["error"] == "second_step_required"
+    assert "/account/confirm-password/" in response.json()["message"]
     response = client.post(
         "/account/confirm-password/",
         {"password": PASSWORD, "code": code_now(secret), "next": "/account/two-step/"},
@@ -147,3 +148,16 @@ def test_sudo_accepts_a_recovery_code(as_user, owner):
     )
     assert response.status_code == 302
     assert RecoveryCode.objects.filter(user=owner, used_at=None).count() == 9
+
+
+def test_adding_removing_and_using_factors_queue_the_users_security_emails(as_user, owner):
+    from atom.mail.models import SecurityEmail
+
+    _secret, recovery = enrol_app(owner)
+    client = as_user(owner)
+    client.post("/account/two-step/authenticator/remove/")
+    emails = list(SecurityEmail.objects.filter(recipient=owner).order_by("id"))
+    assert [email.event for email in emails] == ["second_factor.added", "second_factor.removed"]
+    assert "An authenticator app was added" in emails[0].body
+    assert "An authenticator app was removed" in emails[1].body
+    assert all(code not in email.body for email in emails for code in recovery)

@@ -177,3 +177,27 @@ def test_a_malformed_passkey_answer_is_refused(client, as_user, owner, passkey, 
     response = client.post("/login/two-step/", {"method": "passkey", "passkey_response": garbage})
     assert response.status_code == 400
     assert not is_logged_in(client)
+
+
+def test_a_passkey_is_removed_in_sudo_and_only_the_users_own(as_user, client, owner, admin):
+    mine, theirs = SoftPasskey(), SoftPasskey()
+    register(as_user(admin), theirs)
+    client.post("/logout/")
+    client = as_user(owner)
+    register(client, mine, name="Phone")
+    register(client, SoftPasskey(), name="Key")
+    phone = Passkey.objects.get(user=owner, name="Phone")
+    other = Passkey.objects.get(user=admin)
+    response = client.post("/account/two-step/passkeys/remove/", {"passkey": other.id}, follow=True)
+    assert "This passkey was already removed." in response.content.decode()
+    assert Passkey.objects.filter(id=other.id).exists()
+    for garbage in ("", "x", "-1"):
+        client.post("/account/two-step/passkeys/remove/", {"passkey": garbage})
+    assert Passkey.objects.filter(user=owner).count() == 2
+    response = client.post("/account/two-step/passkeys/remove/", {"passkey": phone.id}, follow=True)
+    assert "Passkey removed." in response.content.decode()
+    assert list(Passkey.objects.filter(user=owner).values_list("name", flat=True)) == ["Key"]
+    assert AuditEvent.objects.filter(action="twofactor.passkey_removed").latest("id").details == {
+        "name": "Phone"
+    }
+    assert not AuditEvent.objects.filter(action="twofactor.disabled").exists()

@@ -16,13 +16,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from atom.accounts.models import User
 from atom.audit.actors import Actor
 from atom.audit.log import record
+from atom.mail.notify import notify
 from atom.security import keyring
 from atom.twofactor import codes
 from atom.twofactor.models import AuthenticatorApp, Passkey, RecoveryCode
+
+# How the user's email names a factor, in the user's language when queued.
+APP = gettext_lazy("An authenticator app")
+PASSKEY = gettext_lazy("A passkey")
 
 
 class TwoFactorRefused(Exception):
@@ -106,6 +112,7 @@ def add_authenticator(user, secret: str, code_text: str, actor: Actor) -> list[s
             last_used_at=timezone.now(),
         )
         record("twofactor.app_added", actor=actor, company=user.company)
+        _tell(user, actor, "second_factor.added", method=APP)
         return _codes_if_first(user)
 
 
@@ -124,6 +131,7 @@ def add_passkey(
             sign_count=sign_count,
         )
         record("twofactor.passkey_added", actor=actor, company=user.company, details={"name": name})
+        _tell(user, actor, "second_factor.added", method=PASSKEY)
         return passkey, _codes_if_first(user)
 
 
@@ -157,6 +165,7 @@ def use_recovery_code(user, code_text: str) -> int:
         record(
             "twofactor.recovery_code_used", user=user, company=user.company, details={"left": left}
         )
+        _tell(user, Actor.for_user(user), "recovery_code.used", remaining=left)
         return left
 
 
@@ -204,6 +213,7 @@ def remove_authenticator(user, actor: Actor) -> bool:
         if not deleted:
             return False
         record("twofactor.app_removed", actor=actor, company=user.company)
+        _tell(user, actor, "second_factor.removed", method=APP)
         return _turned_off_if_none_left(user, actor)
 
 
@@ -222,6 +232,7 @@ def remove_passkey(user, passkey_id: int, actor: Actor) -> bool:
             company=user.company,
             details={"name": passkey.name},
         )
+        _tell(user, actor, "second_factor.removed", method=PASSKEY)
         return _turned_off_if_none_left(user, actor)
 
 
@@ -239,4 +250,16 @@ def reset(user, actor: Actor) -> bool:
             company=user.company,
             details={"email": user.email, "had_second_factor": had},
         )
+        if had:
+            notify(
+                "second_factor.reset",
+                company=user.company,
+                actor=actor,
+                details={"email": user.email},
+            )
         return had
+
+
+def _tell(user, actor: Actor, event: str, **details) -> None:
+    """The user's own security email (atom.mail), queued with the change."""
+    notify(event, company=user.company, actor=actor, user=user, details=details)

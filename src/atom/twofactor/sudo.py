@@ -60,6 +60,18 @@ def confirm(request: HttpRequest) -> HttpResponse:
                 return JsonResponse({"confirmed": True, "validForSeconds": sudo_seconds()})
             return redirect(_next(request))
         field, message = problem
+        if wants_json(request) and field == "code" and not data.get("code"):
+            # The Settings page's password dialog has no code field: send
+            # the person to this page, which has.
+            return json_error(
+                400,
+                "second_step_required",
+                _(
+                    "Two-step verification is on for your account: confirm on the page "
+                    "%(url)s with your password and a code or a passkey, then come back."
+                )
+                % {"url": request.build_absolute_uri(reverse("accounts:confirm_password"))},
+            )
         if wants_json(request):
             return json_error(400, "second_step_incorrect", message)
         form.add_error(field, message)
@@ -94,7 +106,12 @@ def _check(request: HttpRequest, user, data: dict) -> tuple[str | None, str] | N
         return None
     method = "app" if "".join(text.split()).isdigit() else "recovery"
     if not text.strip():
-        refused(request, user, method, "missing", "sudo")
+        # Audited, but not counted toward the lock-out: nothing was guessed.
+        record(
+            "twofactor.failed",
+            request=request,
+            details={"where": "sudo", "method": method, "reason": "missing"},
+        )
         return "code", _(
             "Code: two-step verification is on for your account. Enter the code your "
             "authenticator app shows, or a recovery code, or use a passkey."

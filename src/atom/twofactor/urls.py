@@ -18,11 +18,7 @@ urlpatterns = [
         name="authenticator_remove",
     ),
     path("account/two-step/passkeys/add/", views.passkey_add, name="passkey_add"),
-    path(
-        "account/two-step/passkeys/<int:passkey_id>/remove/",
-        views.passkey_remove,
-        name="passkey_remove",
-    ),
+    path("account/two-step/passkeys/remove/", views.passkey_remove, name="passkey_remove"),
     path("account/two-step/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path(
         "account/two-step/recovery-codes/regenerate/",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from atom.accounts.sudo import in_sudo
 from atom.audit.actors import Actor
+from atom.ids import parse_id
 from atom.security import keyring
 from atom.security.runtime.state import state
 from atom.twofactor import codes, passkeys, services
@@ -173,10 +174,13 @@ def passkey_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+def passkey_remove(request: HttpRequest) -> HttpResponse:
     if (response := _needs_sudo(request)) is not None:
         return response
+    passkey_id = parse_id(request.POST.get("passkey"))
     try:
+        if passkey_id is None:
+            raise services.TwoFactorRefused(_("This passkey was already removed."))
         off = services.remove_passkey(request.user, passkey_id, Actor.from_request(request))
     except services.TwoFactorRefused as refusal:
         messages.error(request, refusal.message)
