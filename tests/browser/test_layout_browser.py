@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from tests.browser.accessibility import assert_accessible, require_axe
+from tests.browser.helpers import end_sudo
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -188,6 +189,19 @@ def test_on_a_phone_table_rows_reflow_with_their_column_names(open_page, owner, 
     row = cell.locator("xpath=..").bounding_box()
     assert row["width"] <= 360
     assert fits(page)
+
+
+def test_the_password_dialog_fits_a_phone(open_page, live_server, owner):
+    page = open_page(width=360)
+    log_in(page, owner)
+    page.goto("/settings/my-company/settings/")
+    end_sudo(page, live_server)
+    page.get_by_role("button", name="Show token").click()
+    dialog = page.get_by_role("dialog", name="Confirm your password")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert_accessible(page, "the password dialog at 360 px")
 
 
 def test_skip_to_content_is_the_first_tab_stop(open_page, owner):
