@@ -287,7 +287,15 @@ AXES_USERNAME_CALLABLE = "atom.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
+# Masked in the POST data django-axes stores with each failure; every field
+# that carries a secret checked through atom.accounts.verification is here.
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "current_password",
+    "new_password1",
+    "new_password2",
+    "old_password",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -131,3 +131,11 @@ def test_it_answers_404_for_another_companys_user(as_user, owner, outsider):
 
 def test_it_refuses_role_changes_by_an_agent(as_user, agent, admin):
     assert as_user(agent).post(role_url(admin), {"role": "agent"}).status_code == 403
+
+
+def test_it_keeps_the_users_page_out_of_caches(as_user, owner):
+    client = as_user(owner)
+    for page in (USERS, ADD):
+        response = client.get(page)
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from atom.accounts import verification
 from atom.accounts.models import Role, User, normalize_email
 from atom.accounts.validators import company_minimum
 from atom.security.core import password_size
@@ -80,6 +81,14 @@ class NewPasswordForm(forms.Form):
 
 
 class ChangePasswordForm(NewPasswordForm):
+    """The current password, then a new one.
+
+    The current password is checked like a log-in (atom.accounts.verification):
+    each wrong one counts toward the lock-out of this account from this
+    address and is audited, and while locked out it is not checked at all
+    (``locked_out`` is then True and the page answers 429).
+    """
+
     current_password = forms.CharField(
         label=_("Current password"),
         strip=False,
@@ -87,18 +96,33 @@ class ChangePasswordForm(NewPasswordForm):
     )
     field_order = ["current_password", "new_password1", "new_password2"]
 
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.locked_out = False
+        super().__init__(request.user, *args, **kwargs)
+
     def clean_current_password(self):
         value = self.cleaned_data["current_password"]
-        if not self.user.check_password(value):
-            raise ValidationError(
-                _("Your current password is not correct."), code="password_incorrect"
-            )
-        return value
+        if verification.check_password(self.request, self.user, value, where="password_change"):
+            return value
+        if verification.is_locked_out(self.request, self.user):
+            self.locked_out = True
+            raise ValidationError(verification.lockout_message(), code="locked_out")
+        raise ValidationError(
+            _("Your current password is not correct."), code="password_incorrect"
+        )
+
+    def clean(self):
+        if self.locked_out:
+            # Nothing else is judged while the account is paused here.
+            return self.cleaned_data
+        return super().clean()
 
 
 def rule_text(minimum: int) -> str:
     return _(
-        "At least %(minimum)d characters, at most %(maximum)d. "
+        "At least %(minimum)d characters, at most %(maximum)d, counted as you see them: "
+        "a ligature such as ﬀ is one character, and so is an accented letter. "
         "Any characters; a passphrase of several words works well."
     ) % {
         "minimum": minimum,

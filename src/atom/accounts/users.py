@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,8 @@ from atom.accounts.services import UserChangeRefused, add_user, change_role, set
 from atom.audit.actors import Actor
 
 
+# Emails, roles and statuses: kept out of shared caches and the back button's copy.
+@never_cache
 @company_admin_required
 def user_list(request: HttpRequest) -> HttpResponse:
     users = User.objects.filter(company=request.user.company).order_by("-is_active", "email")
@@ -21,6 +24,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters("password")
+@never_cache
 @company_admin_required
 def user_add(request: HttpRequest) -> HttpResponse:
     company = request.user.company

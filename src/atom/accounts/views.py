@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,14 +15,21 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from atom.accounts import verification
 from atom.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, NewPasswordForm
 from atom.accounts.models import User, normalize_email
 from atom.accounts.sudo import SUDO_SECONDS, grant_sudo
+from atom.api.errors import wants_json
 from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.mail.notify import notify
 from atom.security.core import password_size
-from atom.security.runtime.middleware import address_allowed, client_address_text
+from atom.security.runtime.denials import record_denial
+from atom.security.runtime.middleware import (
+    address_allowed,
+    address_refused_page,
+    client_address_text,
+)
 from atom.signins.login import signed_in
 from atom.signins.services import end_sessions
 
@@ -67,7 +76,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
             error = _(GENERIC_LOGIN_ERROR)
             status = 400
         elif not address_allowed(request, user.company_id):
+            # From an address the company refuses, a wrong password gets the
+            # generic answer and the right one gets this refusal, and BOTH
+            # count as failed log-ins (reported like authenticate() reports a
+            # wrong password, which django-axes counts). So a refused address
+            # has no more guesses than any other (ATOM_LOGIN_FAILURE_LIMIT per
+            # account and address per cool-off), never gets a session, and the
+            # person with the right password learns why they cannot get in.
+            # Once locked out, every attempt gets the same 429.
             record("login.address_refused", request=request, user=user)
+            user_login_failed.send(
+                sender=__name__, credentials={"username": email}, request=request
+            )
             error = _(
                 "Access from your address %(address)s is not allowed by your company's "
                 "security settings."
@@ -122,7 +142,9 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
     )
     form = LoginForm(initial={"email": email})
     error = _("Too many failed log-in attempts. Wait 15 minutes, or reset your password.")
-    return render(request, "accounts/login.html", {"form": form, "error": error}, status=429)
+    response = render(request, "accounts/login.html", {"form": form, "error": error}, status=429)
+    response["Retry-After"] = str(verification.lockout_seconds())
+    return response
 
 
 @require_POST
@@ -138,7 +160,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 def password_change(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ChangePasswordForm(user, request.POST or None)
+    form = ChangePasswordForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
         reason = user.password_change_reason
         form.save()
@@ -155,7 +177,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Your password was changed."))
         return redirect("home")
-    return render(
+    if form.locked_out and wants_json(request):
+        return verification.locked_out_json()
+    status = 429 if form.locked_out else 400 if form.errors else 200
+    response = render(
         request,
         "accounts/password_change.html",
         {
@@ -163,35 +188,57 @@ def password_change(request: HttpRequest) -> HttpResponse:
             "required": user.must_change_password,
             "reason": user.password_change_reason,
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+    if form.locked_out:
+        response["Retry-After"] = str(verification.lockout_seconds())
+    return response
 
 
 @sensitive_post_parameters("password")
 @login_required
 @never_cache
 def confirm_password(request: HttpRequest) -> HttpResponse:
-    """Sudo mode: sensitive token actions need the password entered in the last 15 minutes."""
+    """Sudo mode: sensitive token actions need the password entered in the last 15 minutes.
+
+    Each wrong password counts toward the log-in lock-out of this account
+    from this address (atom.accounts.verification): the person at an
+    unattended logged-in computer gets no more guesses here than at log-in.
+    """
     form = ConfirmPasswordForm(request.POST or None)
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    json = wants_json(request)
+    status = 200
     if request.method == "POST":
-        if form.is_valid() and request.user.check_password(form.cleaned_data["password"]):
+        # An empty field is no guess: refused without counting toward the lock-out.
+        password = form.cleaned_data["password"] if form.is_valid() else None
+        if password is not None and verification.check_password(
+            request, request.user, password, where="sudo"
+        ):
             grant_sudo(request)
             record("sudo.confirmed", request=request)
-            if wants_json:
+            if json:
                 return JsonResponse({"confirmed": True, "validForSeconds": SUDO_SECONDS})
             return redirect(safe_next(request, reverse("companies:settings")))
-        record("sudo.failed", request=request)
-        message = _("Your password is not correct.")
-        if wants_json:
-            return JsonResponse({"error": "password_incorrect", "message": message}, status=400)
-        form.add_error("password", message)
-    return render(
+        if password is not None and verification.is_locked_out(request, request.user):
+            if json:
+                return verification.locked_out_json()
+            form.add_error(None, verification.lockout_message())
+            status = 429
+        else:
+            message = _("Your password is not correct.")
+            if json:
+                return JsonResponse({"error": "password_incorrect", "message": message}, status=400)
+            form.add_error("password", message)
+            status = 400
+    response = render(
         request,
         "accounts/confirm_password.html",
         {"form": form, "next": safe_next(request, "")},
-        status=400 if form.errors else 200,
+        status=status,
     )
+    if status == 429:
+        response["Retry-After"] = str(verification.lockout_seconds())
+    return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -205,6 +252,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = normalize_email(form.cleaned_data["email"])
         known = User.objects.filter(email=email, is_active=True).select_related("company").first()
+        if known is not None and not address_allowed(self.request, known.company_id):
+            # The Allowed IP Addresses cover the console, the reset included:
+            # no link is sent, and the page says what it says for an
+            # unknown email, so the refusal reveals nothing about the account.
+            record_denial(self.request, known.company_id, via="password_reset", user=known)
+            return HttpResponseRedirect(self.get_success_url())
         if known is not None:
             record(
                 "password.reset_requested",
@@ -220,6 +273,27 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
     form_class = NewPasswordForm
     post_reset_login = False
+
+    def dispatch(self, *args, **kwargs):
+        # A valid link opened from an address the user's company refuses is
+        # refused like the console: the new password could otherwise be set
+        # from anywhere. Only a valid link gets this answer, so trying ids
+        # without a token learns nothing about which accounts exist.
+        user = self.get_user(kwargs.get("uidb64", ""))
+        if (
+            user is not None
+            and self._link_is_valid(user, kwargs.get("token", ""))
+            and not address_allowed(self.request, user.company_id)
+        ):
+            record_denial(self.request, user.company_id, via="password_reset", user=user)
+            return address_refused_page(self.request)
+        return super().dispatch(*args, **kwargs)
+
+    def _link_is_valid(self, user, token: str) -> bool:
+        if token == self.reset_url_token:
+            # After the first visit the token waits in the session, out of the URL.
+            token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN, "")
+        return self.token_generator.check_token(user, token)
 
     def form_valid(self, form):
         response = super().form_valid(form)

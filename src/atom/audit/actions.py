@@ -14,6 +14,7 @@ LABELS = {
     "password.change_required": _("Password change required"),
     "sudo.confirmed": _("Password confirmed for a sensitive action"),
     "sudo.failed": _("Password confirmation failed"),
+    "verification.failed": _("Password or code check failed"),
     "user.added": _("User added"),
     "user.role_changed": _("User role changed"),
     "user.deactivated": _("User deactivated"),

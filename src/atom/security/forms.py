@@ -98,8 +98,9 @@ class SecuritySettingsForm(forms.Form):
         ),
         help_text=gettext_lazy(
             "The minimum length of your company's user passwords, from 8 to 64 characters. "
-            "NIST recommends 15 or more. Users whose password is shorter are asked to change "
-            "it at their next log-in."
+            "NIST recommends 15 or more. Characters are counted as the user sees them: a "
+            "ligature such as ﬀ counts as one, and so does an accented letter. Users whose "
+            "password is shorter are asked to change it at their next log-in."
         ),
     )
 

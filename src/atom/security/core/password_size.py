@@ -2,7 +2,9 @@
 
 Follows NIST SP 800-63B rev 4, section 3.1.1.2: a minimum of 15 characters
 for a password used alone (8 at the very least), accept at least 64, no
-composition rules, count Unicode code points, normalize before hashing. We
+composition rules, count Unicode code points, normalize before hashing.
+A password is counted as typed and after normalization, and the smaller
+count must reach the minimum (``length``). We
 accept up to 256 characters and never truncate: a silently truncated
 password is weaker than the one its owner typed.
 
@@ -68,8 +70,15 @@ def normalize(password: str) -> str:
 
 
 def length(password: str) -> int:
-    """Length in Unicode code points, after normalization."""
-    return len(normalize(password))
+    """Length in Unicode code points: the smaller of what was typed and its normalized form.
+
+    A password must be long enough both ways. Counting only the normalized
+    form let a ligature count twice ("ﬀ" typed 8 times is 16 letters after
+    NFKC, and passed a minimum of 15); counting only what was typed would
+    count an accent sent as two code points (e + combining acute, as some
+    keyboards send it) twice. The smaller count is what a person sees.
+    """
+    return min(len(password), len(normalize(password)))
 
 
 def parse_setting(text: str) -> int:

@@ -1,6 +1,7 @@
 // Counts a new password's characters as the person types ("12 / 15").
-// Counted like the server counts: Unicode code points after NFKC. The
-// server stays the judge; this only saves a round trip.
+// Counted like the server counts: Unicode code points, the smaller of what
+// was typed and its NFKC form ("ﬀ" is one, "é" is one however it was
+// typed). The server stays the judge; this only saves a round trip.
 for (const input of document.querySelectorAll("input[data-password-minimum]")) {
   const minimum = Number(input.dataset.passwordMinimum);
   const maximum = Number(input.dataset.passwordMaximum);
@@ -11,7 +12,7 @@ for (const input of document.querySelectorAll("input[data-password-minimum]")) {
   input.insertAdjacentElement("afterend", counter);
   input.setAttribute("aria-describedby", `${input.getAttribute("aria-describedby") || ""} ${counter.id}`.trim());
   const update = () => {
-    const length = [...input.value.normalize("NFKC")].length;
+    const length = Math.min([...input.value].length, [...input.value.normalize("NFKC")].length);
     counter.textContent = `${length} / ${minimum}`;
     counter.classList.toggle("enough", length >= minimum && length <= maximum);
     counter.classList.toggle("too-long", length > maximum);
