@@ -41,6 +41,9 @@ class Endpoint:
     body: str = ""
     # Unique Idempotency-Key per request (keys start with this + run number).
     key_prefix: str = ""
+    # Which server answers: "atom", or "django" (bench/baseline, the plain
+    # Django project every ratio to plain Django is taken against).
+    server: str = "atom"
 
 
 @dataclass

@@ -9,6 +9,8 @@ from bench.load import Endpoint, Measure
 from bench.propagation import LABELS, Trial
 
 BASELINE = "ping"
+# The plain Django view (bench/baseline): the issue's yardstick for the API.
+DJANGO = "django"
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Row:
     p50_ms: float
     p99_ms: float
     p99_ratio: float
+    # Against the same round's plain Django view; 0.0 when it was not run.
+    django_ratio: float
     cpu_us: float
     other_cores: float
     statuses: dict[int, int]
@@ -31,6 +35,7 @@ class Row:
 def summarize(endpoints: list[Endpoint], measures: list[Measure]) -> list[Row]:
     """Medians over rounds; each ratio is taken against the baseline of its own round."""
     baselines = {m.round: m for m in measures if m.endpoint == BASELINE}
+    plain = {m.round: m for m in measures if m.endpoint == DJANGO}
     rows = []
     for endpoint in endpoints:
         mine = [m for m in measures if m.endpoint == endpoint.name]
@@ -38,6 +43,7 @@ def summarize(endpoints: list[Endpoint], measures: list[Measure]) -> list[Row]:
             continue
         ratios = [m.rate / baselines[m.round].rate for m in mine if m.round in baselines]
         p99_ratios = [m.p99_ms / baselines[m.round].p99_ms for m in mine if m.round in baselines]
+        django_ratios = [m.rate / plain[m.round].rate for m in mine if m.round in plain]
         statuses: dict[int, int] = {}
         for m in mine:
             for status, count in m.statuses.items():
@@ -51,6 +57,7 @@ def summarize(endpoints: list[Endpoint], measures: list[Measure]) -> list[Row]:
                 p50_ms=median(m.p50_ms for m in mine),
                 p99_ms=median(m.p99_ms for m in mine),
                 p99_ratio=median(p99_ratios) if p99_ratios else 0.0,
+                django_ratio=median(django_ratios) if django_ratios else 0.0,
                 cpu_us=median(m.server_cpu_us for m in mine),
                 other_cores=median(m.other_cores for m in mine),
                 statuses=statuses,
@@ -64,22 +71,26 @@ def summarize(endpoints: list[Endpoint], measures: list[Measure]) -> list[Row]:
 
 def _statuses(statuses: dict[int, int]) -> str:
     total = sum(statuses.values()) or 1
-    return ", ".join(
-        f"{status}: {count / total:.1%}" if len(statuses) > 1 else f"{status}"
-        for status, count in sorted(statuses.items())
+    return (
+        ", ".join(
+            f"{status}: {count / total:.1%}" if len(statuses) > 1 else f"{status}"
+            for status, count in sorted(statuses.items())
+        )
+        or "(not logged)"
     )
 
 
 def load_table(rows: list[Row]) -> str:
     lines = [
-        "| endpoint | req/s | ratio to ping | p50 ms | p99 ms | p99 / ping p99 "
-        "| server CPU µs/req | other load (cores) | answers | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| endpoint | req/s | ratio to ping | ratio to plain Django | p50 ms | p99 ms "
+        "| p99 / ping p99 | server CPU µs/req | other load (cores) | answers | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for row in rows:
         errors = row.socket_errors + row.unexpected
+        to_django = f"{row.django_ratio:.2f}" if row.django_ratio else "n/a"
         lines.append(
-            f"| {row.label} | {row.rate:,.0f} | {row.ratio:.2f} | {row.p50_ms:.2f} "
+            f"| {row.label} | {row.rate:,.0f} | {row.ratio:.2f} | {to_django} | {row.p50_ms:.2f} "
             f"| {row.p99_ms:.2f} | {row.p99_ratio:.2f} | {row.cpu_us:.0f} | {row.other_cores:.2f} "
             f"| {_statuses(row.statuses)} | {errors} |"
         )

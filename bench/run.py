@@ -6,6 +6,9 @@ server), seeds 10,000 companies, starts `atom serve` (gunicorn, 2 sync
 workers, as `make run` does) and drives it with wrk in interleaved rounds:
 
 * ``GET /api/v1/ping``, public: the baseline of each round;
+* the same JSON as ``GET /api/v1/company`` from a plain Django project
+  (bench/baseline: startproject's middleware, started beside Atom with the
+  same gunicorn workers): the yardstick of "ratio to plain Django";
 * ``GET /api/v1/company`` with the token: the authenticated hot path;
 * ``POST /webhooks/flows/<id>`` with the token: durable intake, each
   request with its own Idempotency-Key;
@@ -46,7 +49,7 @@ if str(ROOT) not in sys.path:
 
 from bench import database as bench_database  # noqa: E402
 from bench import load, propagation, report  # noqa: E402
-from bench.server import Server  # noqa: E402
+from bench.server import Server, baseline_command, baseline_environment  # noqa: E402
 
 FAILURE_WINDOW = 60  # the server's ATOM_TOKEN_FAILURE_WINDOW_SECONDS (its default)
 WEBHOOK_BODY = json.dumps(
@@ -126,6 +129,13 @@ def endpoints_for(seeded, webhook_path: str | None) -> list[load.Endpoint]:
             "ping", "`GET /api/v1/ping` (public, baseline)", "/api/v1/ping", frozenset({200})
         ),
         load.Endpoint(
+            "django",
+            "plain Django JSON view, default middleware, no access log (bench/baseline)",
+            "/api/v1/company",
+            frozenset({200}),
+            server="django",
+        ),
+        load.Endpoint(
             "company",
             "`GET /api/v1/company` (token, 1,000-entry allowlist)",
             "/api/v1/company",
@@ -196,8 +206,11 @@ def wait_for_failure_window() -> None:
     time.sleep(FAILURE_WINDOW - now % FAILURE_WINDOW + 0.5)
 
 
-def run_rounds(server: Server, endpoints: list[load.Endpoint], args) -> list[load.Measure]:
+def run_rounds(
+    servers: dict[str, Server], endpoints: list[load.Endpoint], args
+) -> list[load.Measure]:
     def one(endpoint, number, seconds):
+        server = servers[endpoint.server]
         offset = server.log_path.stat().st_size
         before = (server.cpu_seconds(), machine_busy_seconds(), own_cpu_seconds())
         measure = load.run(
@@ -323,7 +336,7 @@ def micro_tables(mode: str) -> str:
     if mode == "skip":
         return ""
     out = []
-    for script in ("micro_tokens.py", "micro_allowlist.py", "micro_gate.py"):
+    for script in ("micro_tokens.py", "micro_allowlist.py", "micro_gate.py", "micro_baseline.py"):
         command = [sys.executable, str(ROOT / "bench" / script)]
         if mode == "quick":
             command.append("--quick")
@@ -411,10 +424,18 @@ def main(argv: list[str] | None = None) -> int:
 
         server = Server(env=env, log_path=work_dir / "server.log", workers=args.workers).start()
         servers.append(server)
-        measures = run_rounds(server, endpoints, args)
+        plain = Server(
+            env=baseline_environment(env, work_dir),
+            log_path=work_dir / "baseline.log",
+            workers=args.workers,
+            command=baseline_command(args.workers),
+        ).start()
+        servers.append(plain)
+        measures = run_rounds({"atom": server, "django": plain}, endpoints, args)
         memory = server.peak_memory_mib()
-        server.stop()
-        servers.remove(server)
+        for started_server in (server, plain):
+            started_server.stop()
+            servers.remove(started_server)
         intake = intake_check(endpoints, measures)
         rows = report.summarize(endpoints, measures)
 

@@ -22,11 +22,18 @@ def free_port() -> int:
 
 
 def launch(
-    *, host: str, port: int, workers: int, env: dict[str, str], log_file
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    env: dict[str, str],
+    log_file,
+    command: list[str] | None = None,
 ) -> subprocess.Popen:
-    """`atom serve` without the demo company, in a process group of its own
-    (so that it and its workers stop together), writing to ``log_file``."""
-    command = [
+    """`atom serve` without the demo company (or ``command``), in a process
+    group of its own (so that it and its workers stop together), writing to
+    ``log_file``."""
+    command = command or [
         sys.executable,
         "-m",
         "atom.cli",
@@ -61,6 +68,32 @@ def terminate(process: subprocess.Popen, timeout: float) -> None:
         process.wait(timeout=5)
 
 
+def baseline_command(workers: int) -> list[str]:
+    """gunicorn serving bench/baseline (a plain Django project), as `atom serve`
+    serves Atom: sync workers, no control socket; no access log, as the
+    issue's yardstick had none. ``{port}`` is filled in by Server.start."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "bench.baseline.wsgi:application",
+        "--bind",
+        "127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--no-control-socket",
+    ]
+
+
+def baseline_environment(env: dict[str, str], data_dir: Path) -> dict[str, str]:
+    return {
+        **{k: v for k, v in env.items() if not k.startswith(("ATOM_", "DJANGO_", "DATABASE_"))},
+        "DJANGO_SETTINGS_MODULE": "bench.baseline.settings",
+        "BASELINE_DATA_DIR": str(data_dir),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 @dataclass
 class Server:
     env: dict[str, str]
@@ -68,6 +101,8 @@ class Server:
     workers: int = 2
     host: str = "127.0.0.1"
     port: int = 0
+    # None: `atom serve`; else the command (see baseline_command).
+    command: list[str] | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -78,7 +113,12 @@ class Server:
         self.port = self.port or free_port()
         with open(self.log_path, "ab") as log:
             self.process = launch(
-                host=self.host, port=self.port, workers=self.workers, env=self.env, log_file=log
+                host=self.host,
+                port=self.port,
+                workers=self.workers,
+                env=self.env,
+                log_file=log,
+                command=self.command and [part.format(port=self.port) for part in self.command],
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

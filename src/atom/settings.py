@@ -185,9 +185,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    # First: the scheme (X-Forwarded-Proto) is believed only from a trusted
+    # proxy, before anything asks whether the request is secure.
     "atom.security.runtime.middleware.client_address",
-    "atom.api.auth.gate_middleware",
+    # API and webhook calls leave here for the API's own short chain (the
+    # gate, security headers, the view): atom.api.short_path.
+    "atom.api.short_path.api_short_path",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "atom.security.runtime.middleware.content_security_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -23,7 +23,8 @@ pytestmark = [
     ),
 ]
 
-ENDPOINTS = {"ping", "company", "webhook", "disallowed", "bad_token"}
+# "django": the plain Django project of bench/baseline, the API's yardstick.
+ENDPOINTS = {"ping", "django", "company", "webhook", "disallowed", "bad_token"}
 CHANGES = {"token_save", "token_revoke", "grace_end", "allowlist_save"}
 
 
@@ -64,3 +65,5 @@ def test_the_bench_harness_measures_every_endpoint_and_change(tmp_path):
         assert trial["unexpected"] == 0, trial
     text = report.read_text()
     assert "| `GET /api/v1/company`" in text and "Micro benchmarks" in text
+    assert rows["company"]["django_ratio"] > 0  # the ratio to plain Django is reported
+    assert "plain Django view, default middleware (bench/baseline)" in text

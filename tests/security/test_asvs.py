@@ -270,8 +270,9 @@ def test_3_3_2_a_session_lasts_at_most_12_hours(client, owner):
 
 @pytest.mark.servers
 def test_3_4_cookies_are_secure_httponly_samesite_and_hsts_is_sent_under_https(atom_servers, owner):
-    server = atom_servers(workers=1, ATOM_HTTPS="1")
-    # The reverse proxy terminates TLS and says so (docs/deploy.md).
+    # The reverse proxy (here the test, from 127.0.0.1) terminates TLS and
+    # says so (docs/deploy.md); its word is taken because it is trusted.
+    server = atom_servers(workers=1, ATOM_HTTPS="1", ATOM_TRUSTED_PROXIES="127.0.0.1")
     https = {"X-Forwarded-Proto": "https"}
     assert server.get("/login/").status == 301  # plain HTTP is sent to HTTPS
     login_page = server.get("/login/", headers=https)

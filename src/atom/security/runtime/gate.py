@@ -48,57 +48,96 @@ def _client_text(request: HttpRequest) -> str:
     return "unknown" if address is None else str(address)
 
 
-def _failed(address: str, code: str, message: str) -> ApiError:
-    counters().hit(f"tokenfail:{address}", settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS)
+# Failed tokens are counted twice (issue: one address's bad tokens must not
+# lock out its good ones). Per address *and* credential ("tokenfail:<address>
+# :<credential>"): the same bad token sent again and again (a stale
+# integration, a revoked token) is answered 429 after the limit, alone. Per
+# address ("tokenfail:<address>"), each *different* failing credential once:
+# guessing, which needs a new token each time, is refused before any
+# parsing once an address has tried too many. A token this process has
+# already verified is never refused for what others at its address did.
+
+
+def _throttled(window: int, now: float) -> ApiError:
+    return ApiError(
+        429,
+        "rate_limited",
+        "Too many requests with a missing or invalid token from your address; "
+        "wait and retry with a valid token.",
+        retry_after=window - int(now) % window,
+    )
+
+
+def _refuse(address: str, credential: str, code: str, message: str, now: float) -> ApiError:
+    """Count one failure of ``credential`` from ``address``: the 401, or 429 past the limit."""
+    window = settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS
+    shared = counters()
+    count, _ = shared.hit(f"tokenfail:{address}:{credential}", window, now)
+    if count > settings.ATOM_TOKEN_FAILURE_LIMIT:
+        return _throttled(window, now)
+    if count == 1:
+        # A credential not seen failing from here in this window.
+        shared.hit(f"tokenfail:{address}", window, now)
     return ApiError(401, code, message)
 
 
-def _verify(header: str | None, address: str) -> TokenState | None:
-    """Parse and look up a header this process has not verified before."""
+def _first_sight(header: str | None, address: str, now: float) -> tuple[TokenState | None, str]:
+    """Parse and look up a header this process has not verified before.
+
+    Returns the token (None if unknown) and the credential its failures are
+    counted under (a prefix of the digest, never the token).
+    """
+    window = settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS
+    if counters().peek(f"tokenfail:{address}", window, now) >= settings.ATOM_TOKEN_FAILURE_LIMIT:
+        # Too many different bad credentials from this address: refused
+        # before anything is parsed, the cheapest answer there is.
+        raise _throttled(window, now)
     try:
         token = tokens.parse_authorization(header)
     except tokens.CredentialsMissing:
-        raise _failed(
+        raise _refuse(
             address,
+            "missing",
             "token_missing",
             "Send your company's API token in the header 'Authorization: Bearer <token>'; "
             "find it in Settings > My Company > Settings > Security Settings.",
+            now,
         ) from None
     except tokens.TokenError:
-        raise _failed(
+        raise _refuse(
             address,
+            "malformed",
             "token_invalid",
             "The Authorization header is not 'Bearer' followed by an Atom API token.",
+            now,
         ) from None
-    return state.token(tokens.digest(token), header)
+    digest = tokens.digest(token)
+    return state.token(digest, header), digest[:16]
 
 
 def check(request: HttpRequest) -> Access:
     """Return the caller's access, or raise ApiError with the status to answer."""
     state.refresh()
     address = _client_text(request)
-    window = settings.ATOM_TOKEN_FAILURE_WINDOW_SECONDS
-    failures = counters().peek(f"tokenfail:{address}", window)
-    if failures >= settings.ATOM_TOKEN_FAILURE_LIMIT:
-        raise ApiError(
-            429,
-            "rate_limited",
-            "Too many requests with a missing or invalid token from your address; "
-            "wait and retry with a valid token.",
-            retry_after=window - int(time.time()) % window,
-        )
-
-    header = request.META.get("HTTP_AUTHORIZATION")
-    found = state.verified(header) or _verify(header, address)
     now = time.time()
+    header = request.META.get("HTTP_AUTHORIZATION")
+    found = state.verified(header)
+    if found is not None:
+        credential = f"id{found.id}"
+    else:
+        found, credential = _first_sight(header, address, now)
     if found is None or not found.is_valid(now):
-        raise _failed(
+        raise _refuse(
             address,
+            credential,
             "token_invalid",
             "This API token is not valid: it is unknown, not yet saved, expired or revoked. "
             "Use the token shown in Settings > My Company > Settings > Security Settings.",
+            now,
         )
 
+    # Here a token's scopes (what it may reach) would be checked, before the
+    # company's allowlist and rate limit.
     company = state.company(found.company_id)
     if not company.allows(getattr(request, "client_ip", None)):
         from atom.security.runtime.denials import record_denial

@@ -25,12 +25,24 @@ CSP = (
 
 
 def client_address(get_response: Handler) -> Handler:
+    """The client's address (``request.client_ip``), and the scheme only from a proxy.
+
+    First in the middleware list: Django believes X-Forwarded-Proto
+    (SECURE_PROXY_SSL_HEADER) from anyone, so a client could claim HTTPS
+    over plain HTTP and skip the redirect or the API's https_required. The
+    header is dropped unless the peer is one of ATOM_TRUSTED_PROXIES, the
+    rule X-Forwarded-For already follows.
+    """
+
     def middleware(request: HttpRequest) -> HttpResponse:
-        request.client_ip = resolve(
-            request.META.get("REMOTE_ADDR", ""),
-            request.META.get("HTTP_X_FORWARDED_FOR"),
-            settings.ATOM_TRUSTED_PROXIES,
-        )
+        meta = request.META
+        trusted = settings.ATOM_TRUSTED_PROXIES
+        remote = meta.get("REMOTE_ADDR", "")
+        request.client_ip = resolve(remote, meta.get("HTTP_X_FORWARDED_FOR"), trusted)
+        if "HTTP_X_FORWARDED_PROTO" in meta:
+            peer = resolve(remote, None, trusted)
+            if peer is None or peer not in trusted:
+                del meta["HTTP_X_FORWARDED_PROTO"]
         return get_response(request)
 
     return middleware

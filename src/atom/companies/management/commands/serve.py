@@ -84,6 +84,16 @@ class Command(BaseCommand):
             # path alone is enough, with the time taken (%(L)s, seconds).
             "--access-logformat",
             '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"',
+            # The same line, written in one call per request, with the token
+            # of a password-reset link redacted from the path.
+            "--logger-class",
+            "atom.security.runtime.access_log.AccessLog",
+            # gunicorn believes X-Forwarded-Proto (and its other forwarding
+            # headers) from 127.0.0.1 by default; Atom believes them only
+            # from ATOM_TRUSTED_PROXIES (atom.security.runtime.middleware
+            # .client_address), so gunicorn believes nobody.
+            "--forwarded-allow-ips",
+            "",
             "--graceful-timeout",
             "10",
             # Several instances may run on one machine (tests, a second
