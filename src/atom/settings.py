@@ -134,6 +134,9 @@ ATOM_SUDO_MINUTES = env.integer("ATOM_SUDO_MINUTES", 15, minimum=1, maximum=24 *
 ATOM_PENDING_TOKEN_MINUTES = env.integer(
     "ATOM_PENDING_TOKEN_MINUTES", 60, minimum=1, maximum=7 * 24 * 60
 )
+# Between the password and the second step of a log-in: unfinished this
+# long, the log-in starts again from the password. Minutes; default 5.
+ATOM_SECOND_STEP_MINUTES = env.integer("ATOM_SECOND_STEP_MINUTES", 5, minimum=1, maximum=60)
 # An Idempotency-Key counts for this long; `atom prune` deletes older ones.
 # Hours; default 24.
 ATOM_IDEMPOTENCY_KEY_HOURS = env.integer(
@@ -182,6 +185,7 @@ INSTALLED_APPS = [
     "atom.outbox",
     "atom.signins",
     "atom.mail",
+    "atom.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +209,7 @@ MIDDLEWARE = [
     "atom.security.runtime.middleware.console_allowlist",
     "atom.signins.middleware.session_limits",
     "atom.accounts.middleware.password_change_required",
+    "atom.twofactor.middleware.second_step_required",
 ]
 
 ROOT_URLCONF = "atom.urls"

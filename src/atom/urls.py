@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("atom.outbox.urls")),
     path("", include("atom.signins.urls")),
     path("", include("atom.mail.urls")),
+    path("", include("atom.twofactor.urls")),
 ]
 
 handler403 = "atom.health.forbidden"

@@ -32,6 +32,8 @@ from atom.security.runtime.middleware import (
 )
 from atom.signins.login import signed_in
 from atom.signins.services import end_sessions
+from atom.twofactor import login as twofactor_login
+from atom.twofactor import sudo as twofactor_sudo
 
 # One message for an unknown email and a wrong password: no user enumeration.
 GENERIC_LOGIN_ERROR = gettext_noop("Email or password is incorrect.")
@@ -120,6 +122,9 @@ def complete_login(request: HttpRequest, user: User, password: str) -> HttpRespo
             user=user,
             details={"reason": "policy", "minimum": minimum},
         )
+    # A user with a second factor is not logged in yet: its page is next.
+    if (second_step := twofactor_login.second_step(request, user, safe_next(request, ""))) is not None:
+        return second_step
     # login() gives the session a new key: no session fixation.
     login(request, user, backend="atom.accounts.backends.EmailBackend")
     signed_in(request, user)
@@ -205,6 +210,8 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
     from this address (atom.accounts.verification): the person at an
     unattended logged-in computer gets no more guesses here than at log-in.
     """
+    if twofactor_sudo.needs_second_step(request.user):
+        return twofactor_sudo.confirm(request)
     form = ConfirmPasswordForm(request.POST or None)
     json = wants_json(request)
     status = 200

@@ -6,6 +6,8 @@ admin's input stays on the page with a message beside each field.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -59,6 +61,16 @@ SESSION_LENGTH_CHOICES = [
     ("20160", gettext_lazy("14 days")),
     ("43200", gettext_lazy("30 days")),
 ]
+
+
+# How long users without a second factor may still reach the console once
+# the company requires it (GitHub gives its organisations' members a grace).
+TWO_FACTOR_GRACE = {"0": timedelta(0), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+TWO_FACTOR_GRACE_LABELS = {
+    "0": gettext_lazy("Must set it up now"),
+    "24h": gettext_lazy("May log in without it for 24 hours"),
+    "7d": gettext_lazy("May log in without it for 7 days"),
+}
 
 
 class SecuritySettingsForm(forms.Form):
@@ -137,6 +149,23 @@ class SecuritySettingsForm(forms.Form):
         ),
     )
 
+    require_two_factor = forms.BooleanField(
+        label=gettext_lazy("Require two-step verification"),
+        required=False,
+        help_text=gettext_lazy(
+            "Every user of your company must log in with a second step: an authenticator app "
+            "or a passkey. Users who have not set it up are sent to do so at their next log-in. "
+            "API tokens are not affected."
+        ),
+    )
+    two_factor_grace = forms.ChoiceField(
+        label=gettext_lazy("Users who have not set it up yet"),
+        choices=[(key, TWO_FACTOR_GRACE_LABELS[key]) for key in TWO_FACTOR_GRACE],
+        initial="24h",
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
     def clean_password_size(self) -> int:
         try:
             return password_size.parse_setting(self.cleaned_data["password_size"])
@@ -172,6 +201,8 @@ class SecuritySettingsForm(forms.Form):
                 "password_size": str(policy.password_size),
                 "allowed_addresses": allowlist.format_lines(allowlist_entries(company)),
                 "old_token_grace": "0",
+                "require_two_factor": policy.require_two_factor,
+                "two_factor_grace": "24h",
                 "idle_timeout": str(policy.idle_timeout_minutes),
                 "session_length": str(policy.session_length_minutes),
             }
@@ -186,6 +217,8 @@ class SecuritySettingsForm(forms.Form):
             entries=data["allowed_addresses"],
             pending_token_id=data.get("pending_token"),
             grace=GRACE_CHOICES[data.get("old_token_grace") or "0"],
+            require_two_factor=data.get("require_two_factor", False),
+            two_factor_grace=TWO_FACTOR_GRACE[data.get("two_factor_grace") or "24h"],
             idle_timeout_minutes=data.get("idle_timeout"),
             session_length_minutes=data.get("session_length"),
         )

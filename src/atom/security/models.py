@@ -26,6 +26,11 @@ class SecurityPolicy(models.Model):
     session_length_minutes = models.PositiveIntegerField(
         _("Maximum session length"), default=12 * 60
     )
+    # Two-step verification for every user: users without it may still log
+    # in (and are sent to set it up) until the deadline, then reach nothing
+    # else until they have it.
+    require_two_factor = models.BooleanField(_("Require two-step verification"), default=False)
+    two_factor_deadline = models.DateTimeField(null=True, blank=True)
     revision = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -18,6 +18,7 @@ from datetime import timedelta
 from ipaddress import IPv4Address, IPv6Address
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atom.audit.actors import Actor
@@ -59,6 +60,12 @@ class PendingTokenGone(SaveRefused):
     field = "pending_token"
 
 
+class TwoFactorFirst(SaveRefused):
+    """Requiring two-step verification needs the admin saving it to have it already."""
+
+    field = "require_two_factor"
+
+
 @dataclass(frozen=True)
 class SectionChange:
     """What the admin submitted: the whole section, as the form shows it."""
@@ -68,6 +75,10 @@ class SectionChange:
     entries: list[allowlist.Entry]
     pending_token_id: int | None = None
     grace: timedelta = timedelta(0)
+    # Require two-step verification: None leaves it as saved; the grace is
+    # how long users without it may still log in without setting it up.
+    require_two_factor: bool | None = None
+    two_factor_grace: timedelta = timedelta(0)
     # Console session limits in minutes (0: no idle timeout); None: unchanged.
     idle_timeout_minutes: int | None = None
     session_length_minutes: int | None = None
@@ -142,6 +153,11 @@ def save_section(
                 _("Confirm your password to save these changes: this Save %(what)s.")
                 % {"what": _("lets sessions last longer")}
             )
+        if not recently_confirmed and change.require_two_factor is False and policy.require_two_factor:
+            raise PasswordRequired(
+                _("Confirm your password to save these changes: this Save %(what)s.")
+                % {"what": _("stops requiring two-step verification")}
+            )
         if _set_password_size_locked(policy, change.password_size, actor):
             result.changed.append("password_size")
         if _replace_allowlist_locked(company, change.entries, actor):
@@ -157,9 +173,11 @@ def save_section(
                 )
             api_tokens.activate_locked(company, pending, change.grace, actor)
             result.changed.append("api_token")
+        if _set_two_factor_locked(policy, change, actor):
+            result.changed.append("require_two_factor")
         if result.changed:
             _bump(policy, actor)
-        if {"allowed_addresses", "api_token", "idle_timeout", "session_length"} & set(
+        if {"allowed_addresses", "api_token", "idle_timeout", "session_length", "require_two_factor"} & set(
             result.changed
         ):
             announce_change()
@@ -251,6 +269,38 @@ def _bump(policy, actor: Actor) -> None:
     policy.revision += 1
     policy.updated_by = actor.user
     policy.save()
+
+
+def _set_two_factor_locked(policy, change: SectionChange, actor: Actor) -> bool:
+    """Require (or stop requiring) two-step verification; the deadline is now plus the grace."""
+    wanted = change.require_two_factor
+    if wanted is None or wanted == policy.require_two_factor:
+        return False
+    if wanted:
+        from atom.twofactor.services import has_second_factor
+
+        # Like the allowlist's own-address rule: the admin turning it on
+        # must not be the first person it locks out.
+        if actor.user is not None and not has_second_factor(actor.user):
+            raise TwoFactorFirst(
+                _(
+                    "Set up two-step verification for your own account first (Two-step "
+                    "verification, in the account menu), then require it for everyone."
+                )
+            )
+        policy.two_factor_deadline = timezone.now() + change.two_factor_grace
+    else:
+        policy.two_factor_deadline = None
+    policy.require_two_factor = wanted
+    record(
+        "security.two_factor_required" if wanted else "security.two_factor_not_required",
+        company=policy.company,
+        actor=actor,
+        details={"grace_hours": int(change.two_factor_grace.total_seconds() // 3600)}
+        if wanted
+        else {},
+    )
+    return True
 
 
 def _set_password_size_locked(policy, size: int, actor: Actor) -> bool:

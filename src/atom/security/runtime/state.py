@@ -60,6 +60,9 @@ class CompanyState:
     # Console session limits in seconds (Security Settings); None: no limit.
     idle_timeout_seconds: int | None = None
     session_length_seconds: int | None = None
+    # Epoch seconds after which a user without a second factor reaches
+    # nothing but its set-up; None: the company does not require it.
+    two_factor_deadline: float | None = None
 
     def allows(self, address: IPv4Address | IPv6Address | None) -> bool:
         """An empty list means no restriction; an unknown address is never allowed."""
@@ -204,7 +207,17 @@ def load_company_state(company_id: int) -> CompanyState:
         rate_limit=company["api_rate_limit"],
         idle_timeout_seconds=limits["idle_timeout_minutes"] * 60 or None,
         session_length_seconds=limits["session_length_minutes"] * 60 or None,
+        two_factor_deadline=_two_factor_deadline(company_id),
     )
+
+
+def _two_factor_deadline(company_id: int) -> float | None:
+    row = (
+        SecurityPolicy.objects.filter(company_id=company_id, require_two_factor=True)
+        .values_list("two_factor_deadline", flat=True)
+        .first()
+    )
+    return None if row is None else row.timestamp()
 
 
 state = SecurityState()

@@ -20,6 +20,7 @@ from atom.audit.log import record
 from atom.security import keyring
 from atom.security.core.vault import TokenVault, UndecryptableToken
 from atom.security.models import ApiToken
+from atom.twofactor.reencrypt import reencrypt_authenticator_secrets
 
 
 class Command(BaseCommand):
@@ -69,14 +70,31 @@ class Command(BaseCommand):
                 break
             last_id = rows[-1][0]
 
-        record(
-            "tokens.reencrypted",
-            actor=Actor.operator(),
-            details={"reencrypted": reencrypted, "unchanged": already, "stranded": len(stranded)},
-        )
+        # Authenticator-app secrets are encrypted with the same keys.
+        app_counts = reencrypt_authenticator_secrets(first_key_only, every_key, batch_size)
+        details = {"reencrypted": reencrypted, "unchanged": already, "stranded": len(stranded)}
+        if app_counts.reencrypted or app_counts.unchanged or app_counts.stranded:
+            details["authenticator_apps"] = {
+                "reencrypted": app_counts.reencrypted,
+                "unchanged": app_counts.unchanged,
+                "stranded": len(app_counts.stranded),
+            }
+        record("tokens.reencrypted", actor=Actor.operator(), details=details)
         self.stdout.write(
             f"Re-encrypted {reencrypted} API tokens under the first key; {already} already were."
         )
+        if app_counts.reencrypted or app_counts.unchanged:
+            self.stdout.write(
+                f"Re-encrypted {app_counts.reencrypted} authenticator-app secrets under the first "
+                f"key; {app_counts.unchanged} already were."
+            )
+        if app_counts.stranded:
+            raise CommandError(
+                f"{len(app_counts.stranded)} authenticator-app secrets cannot be decrypted with "
+                f"any configured key (users {', '.join(app_counts.stranded)}). Add the key they "
+                "were encrypted under and run this again, or reset their two-step verification "
+                "with `atom 2fa reset`."
+            )
         if stranded:
             listed = ", ".join(
                 f"{token_id} ({status}, {slug})" for token_id, status, slug in stranded
