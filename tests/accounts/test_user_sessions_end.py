@@ -92,3 +92,14 @@ def test_it_ends_only_live_sessions_of_that_user(owner, admin):
     signed_in(admin)
     assert end_sessions(admin) == 2
     assert sessions_of(owner) == 1
+
+
+def test_it_sends_an_owner_who_lowered_their_own_role_to_log_in_again(as_user, owner, acme):
+    add(acme, "second@acme.example", Role.OWNER)
+    client = as_user(owner, sudo=True)
+    response = client.post(role_url(owner), {"role": Role.ADMIN})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    assert sessions_of(owner) == 0
+    page = client.get(reverse("accounts:login"))
+    assert "owner@acme.example is now Admin." in page.content.decode()

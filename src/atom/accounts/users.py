@@ -1,6 +1,7 @@
 """The Users page under My Company: owners and admins manage their company's users."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -76,6 +77,11 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
         )
     except UserChangeRefused as refused:
         messages.error(request, str(refused))
+    if not request.session.exists(request.session.session_key):
+        # Lowering one's own role ends one's own sessions, this one included:
+        # start a clean one (the message above goes with it) at the log-in.
+        logout(request)
+        return redirect("accounts:login")
     return redirect("accounts:users")
 
 
