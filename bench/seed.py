@@ -47,6 +47,8 @@ class Seeded:
     propagation_token: str
     allowlist_size: int
     flow_id: int | None
+    # The measured company's template, for the POST /api/v1/templates/send row.
+    template_id: int | None = None
 
 
 def public_networks(count: int, rng: random.Random) -> list[str]:
@@ -137,6 +139,7 @@ def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
         owner.set_unusable_password()
         owner.save()
         flow_id = _create_flow(ids[special["measured"]])
+        template_id = _create_template(ids[special["measured"]])
         announce_change()
 
     for slug in (special["measured"], special["propagation"]):
@@ -150,6 +153,7 @@ def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
         propagation_token=clear[special["propagation"]],
         allowlist_size=allowlist_size,
         flow_id=flow_id,
+        template_id=template_id,
     )
 
 
@@ -165,3 +169,16 @@ def _create_flow(company_id: int) -> int | None:
         company_id=company_id, name="Bench intake", variables=list(FLOW_VARIABLES)
     )
     return flow.id
+
+
+def _create_template(company_id: int) -> int:
+    """The template of the send row: two placeholders, as a shipping notice."""
+    from atom.outbox.models import MessageTemplate
+
+    template = MessageTemplate.objects.create(
+        company_id=company_id,
+        name="bench_order_shipped",
+        language="en",
+        body="Hello {{1}}, your order {{2}} is on its way.",
+    )
+    return template.id

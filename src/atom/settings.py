@@ -118,6 +118,10 @@ ATOM_UNKNOWN_TOKENS_REMEMBERED = env.integer(
 ATOM_COUNTER_KEYS_REMEMBERED = env.integer(
     "ATOM_COUNTER_KEYS_REMEMBERED", 100_000, minimum=1, maximum=10_000_000
 )
+# Flows whose definition (company, variables) each process keeps for their
+# webhooks, so that a webhook call does not query its flow. Past the bound
+# the table is emptied. Flows; default 10,000.
+ATOM_FLOWS_REMEMBERED = env.integer("ATOM_FLOWS_REMEMBERED", 10_000, minimum=1, maximum=10_000_000)
 # How long a Redis connection or answer may take before Redis counts as
 # failed, and how long it is then left alone (one timeout per interval at
 # worst, instead of one per request). Seconds; ATOM_REDIS_TIMEOUT_MS, in

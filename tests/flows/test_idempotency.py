@@ -169,3 +169,27 @@ def test_it_refuses_a_repeated_key_whose_run_no_longer_exists(post, order_flow):
     assert response.status_code == 409
     assert "no longer exists" in response.json()["message"]
     assert FlowRun.objects.count() == 0
+
+
+def test_it_stores_a_webhook_call_with_two_statements_and_no_lookup(post, order_flow):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(order_flow, "warm-up")  # the flow is now in memory, the token's last use written
+    with CaptureQueriesContext(connection) as queries:
+        assert post(order_flow, "order-1001").status_code == 202
+    statements = [
+        q["sql"].split()[0].upper()
+        for q in queries.captured_queries
+        if not q["sql"].upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))
+    ]
+    # The run and the key: no flow query, no lookup of the key, no delete.
+    assert statements == ["INSERT", "INSERT"], queries.captured_queries
+
+
+def test_it_frees_an_expired_key_that_prune_has_not_removed_yet(post, order_flow):
+    first = post(order_flow, "order-1001")
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    again = post(order_flow, "order-1001")
+    assert again.status_code == 202 and again.json()["runId"] != first.json()["runId"]
+    assert IdempotencyKey.objects.count() == 1

@@ -7,8 +7,8 @@ a company and count for 24 hours (ATOM_IDEMPOTENCY_KEY_HOURS); the same key with
 (method, path or body) is a 409, so a client bug that reuses keys is loud.
 
 Two concurrent requests with one key are settled by the database: the
-unique (company, key) constraint lets only one insert commit; the other
-rolls back everything it wrote and answers with the winner's resource.
+unique (company, key) constraint lets only one insert in; the other rolls
+back everything it wrote and answers with the winner's resource.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Annotated, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header
@@ -94,6 +94,13 @@ def once(
     with the same key. What ``create`` writes is committed, together with
     the key, before this returns: the caller answers 202 only for what is
     already durable.
+
+    A new key, the common case, costs two statements in one transaction:
+    the row, then the key, inserted with ``ON CONFLICT DO NOTHING``. Whether
+    the key went in decides: if it did not, another request holds it, the
+    row is rolled back and that request's row is answered (a replay), or a
+    409. No lookup before the insert, and expired keys are deleted by
+    `atom prune` (or here, only when one is in the way).
     """
     company_id = request.company_id
     if key is None:
@@ -102,27 +109,54 @@ def once(
         with transaction.atomic(durable=True):
             return create(), True
     digest = fingerprint(request, body)
-    # Two rounds suffice: a failed insert means another request with this
-    # key committed, and the second round finds it.
+    # Two rounds suffice: a key in the way is either live (answered) or
+    # expired (freed, then the second round takes it).
     for _round in range(2):
+        with transaction.atomic(durable=True):
+            stored = create()
+            if _claim(company_id, key, digest, stored.pk):
+                return stored, True
+            # Another request holds the key: undo this row.
+            transaction.set_rollback(True)
         earlier = _earlier(company_id, key, digest)
         if earlier is not None:
             return _replayed(model, company_id, earlier), False
-        try:
-            with transaction.atomic(durable=True):
-                cutoff = timezone.now() - lifetime()
-                # An expired record still holds the unique slot: free it.
-                IdempotencyKey.objects.filter(
-                    company_id=company_id, key=key, created_at__lt=cutoff
-                ).delete()
-                stored = create()
-                IdempotencyKey.objects.create(
-                    company_id=company_id, key=key, fingerprint=digest, resource_id=stored.pk
-                )
-            return stored, True
-        except IntegrityError:
-            continue
+        _free_expired(company_id, key)
     raise ApiError(409, "conflict", f"Another request with this {HEADER} is in progress; retry it.")
+
+
+def _claim(company_id: int, key: str, digest: str, resource_id: int) -> bool:
+    """Insert the key unless (company, key) is taken; True if it went in.
+
+    On PostgreSQL, a concurrent transaction holding the same key makes this
+    wait for its outcome, so a key is never answered before it is settled.
+    """
+    quote = connection.ops.quote_name
+    table = quote(IdempotencyKey._meta.db_table)
+    columns = ", ".join(
+        quote(name) for name in ("company_id", "key", "fingerprint", "resource_id", "created_at")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 - names, not data
+            f"ON CONFLICT ({quote('company_id')}, {quote('key')}) DO NOTHING",
+            [
+                company_id,
+                key,
+                digest,
+                resource_id,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _free_expired(company_id: int, key: str) -> None:
+    """Delete the key's record if it expired: it still holds the unique slot."""
+    with transaction.atomic(durable=True):
+        IdempotencyKey.objects.filter(
+            company_id=company_id, key=key, created_at__lt=timezone.now() - lifetime()
+        ).delete()
 
 
 def _replayed(model: type[Stored], company_id: int, resource_id: int) -> Stored:

@@ -8,7 +8,8 @@ that, so a crash after the 202 cannot lose the run.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Router
@@ -20,8 +21,35 @@ from atom.api.errors import WRITE_ERRORS
 from atom.api.fields import request_body
 from atom.flows.models import Flow, FlowRun
 from atom.flows.schemas import FlowRunIn, RunAccepted
+from atom.security.runtime.state import state
 
 router = Router(tags=["Flow webhooks"])
+
+# The flows this process has served, by id: a webhook call reads its flow
+# (company, variables) from memory instead of a query. A flow's definition
+# never changes once created; the cache is dropped with the security state
+# on every change notification (state.generation) and emptied past
+# ATOM_FLOWS_REMEMBERED. Unknown ids are not remembered: a flow created a
+# moment ago is found at once.
+_flows: dict[int, Flow] = {}
+_flows_generation = -1
+
+
+def known_flow(flow_id: int, company_id: int) -> Flow:
+    """The company's flow with this id, from memory or one query; else 404."""
+    global _flows, _flows_generation
+    if state.generation != _flows_generation:
+        _flows, _flows_generation = {}, state.generation
+    flow = _flows.get(flow_id)
+    if flow is None:
+        flow = get_object_or_404(Flow.objects.only("id", "company_id", "variables"), id=flow_id)
+        if len(_flows) >= settings.ATOM_FLOWS_REMEMBERED:
+            _flows = {}
+        _flows[flow_id] = flow
+    if flow.company_id != company_id:
+        # Another company's flow is as unknown as a flow that does not exist.
+        raise Http404
+    return flow
 
 
 def check_variables(flow: Flow, variables: object) -> list[str]:
@@ -64,7 +92,7 @@ def start_flow(
     response: HttpResponse,
     idempotency_key: idempotency.KeyHeader = None,
 ):
-    flow = get_object_or_404(Flow, id=flow_id, company_id=request.company_id)
+    flow = known_flow(flow_id, request.company_id)
     key = idempotency.parse_key(idempotency_key)
     body = json_body.read(request)
     data, problems = json_body.check(FlowRunIn, body.data)

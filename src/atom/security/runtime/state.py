@@ -80,15 +80,28 @@ class SecurityState:
         self._verified: dict[str, TokenState] = {}
         self._companies: dict[int, CompanyState] = {}
         self._last_use_written: dict[int, float] = {}
+        # Counts every drop of the caches (a change seen, or forget()).
+        self._drops = 0
 
     def forget(self) -> None:
         with self._lock:
+            self._drops += 1
             self._tokens = {}
             self._verified = {}
             self._companies = {}
             self._last_use_written = {}
             self._generation = None
             self._checked_at = float("-inf")
+
+    @property
+    def generation(self) -> int:
+        """A number that moves whenever this state drops what it knows.
+
+        Other per-process caches of the request path (a webhook's flow)
+        compare it with the one they were filled under and drop what they
+        hold when it moved, so they follow the same change notification.
+        """
+        return self._drops
 
     def refresh(self) -> None:
         """Drop what this process knows if another process saved a change.
@@ -106,6 +119,7 @@ class SecurityState:
         with self._lock:
             self._checked_at = now
             if value != self._generation:
+                self._drops += 1
                 self._tokens = {}
                 self._verified = {}
                 self._companies = {}
