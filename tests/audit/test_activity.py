@@ -1,29 +1,135 @@
+"""Settings > My Company > Activity: sentences, filters kept in the URL, clear errors."""
+
+from datetime import UTC, datetime
+
+import pytest
 from django.urls import reverse
 
 from atom.audit.log import record
 from atom.audit.models import AuditEvent
+from tests.audit.events import add_event
 
 ACTIVITY = reverse("audit:activity")
 
 
-def test_it_lists_the_companys_events_newest_first(as_user, owner, acme, globex):
-    record("company.renamed", company=acme, user=owner, details={"from": "A", "to": "B"})
-    record("company.renamed", company=acme, user=owner, details={"from": "B", "to": "C"})
-    record("company.renamed", company=globex, details={"from": "G", "to": "H"})
-    html = as_user(owner).get(ACTIVITY).content.decode()
-    assert html.index("to: C") < html.index("to: B")
-    assert "to: H" not in html
-    assert "Company renamed" in html
+def day(n: int, hour: int = 12) -> datetime:
+    return datetime(2026, 12, n, hour, 0, tzinfo=UTC)
 
 
-def test_it_filters_by_action(as_user, owner, acme):
-    record("company.renamed", company=acme, user=owner, details={"from": "A", "to": "B"})
-    record(
-        "user.added", company=acme, user=owner, details={"email": "x@acme.example", "role": "agent"}
+@pytest.fixture
+def history(acme, owner, admin):
+    """Acme's week: the owner, the admin and the operator each did something."""
+    add_event(acme, "security.password_size_changed", {"from": 15, "to": 12}, user=owner, at=day(1))
+    add_event(
+        acme, "user.added", {"email": "new@acme.example", "role": "agent"}, user=admin, at=day(3)
     )
-    html = as_user(owner).get(ACTIVITY, {"action": "user.added"}).content.decode()
-    assert "x@acme.example" in html
-    assert "to: B" not in html
+    add_event(acme, "token.rotated", {"last4": "Q2ZX", "grace_seconds": 3600}, at=day(5))
+    add_event(
+        acme, "company.renamed", {"from": "Acme", "to": "Acme Inc"}, user=owner, at=day(7, 23)
+    )
+
+
+def page(client, **query) -> str:
+    return client.get(ACTIVITY, query).content.decode()
+
+
+def test_it_lists_the_companys_events_as_sentences_newest_first(as_user, owner, acme, globex):
+    add_event(acme, "company.renamed", {"from": "A", "to": "B"}, user=owner, at=day(1))
+    add_event(acme, "company.renamed", {"from": "B", "to": "C"}, user=owner, at=day(2))
+    add_event(globex, "company.renamed", {"from": "G", "to": "H"}, at=day(3))
+    html = page(as_user(owner))
+    assert html.index("Renamed the company from “B” to “C”") < html.index(
+        "Renamed the company from “A” to “B”"
+    )
+    assert "“H”" not in html
+
+
+def test_it_shows_when_with_the_time_zone_and_who(as_user, owner, acme):
+    add_event(acme, "logout", user=owner, at=datetime(2026, 12, 8, 13, 53, 7, tzinfo=UTC))
+    add_event(acme, "token.expired", {"last4": "FMHY"}, actor_type="system", at=day(9))
+    html = page(as_user(owner))
+    assert '<time datetime="2026-12-08T13:53:07+00:00">8 Dec 2026, 13:53 UTC</time>' in html
+    assert "<td>owner@acme.example</td>" in html
+    assert "<td>Atom</td>" in html
+
+
+def test_it_filters_by_person(as_user, owner, admin, history):
+    html = page(as_user(owner), person=admin.id)
+    assert "Added new@acme.example as Agent" in html
+    assert "Password Size changed" not in html
+    assert f'<option value="{admin.id}" selected>admin@acme.example</option>' in html
+
+
+def test_it_filters_by_a_kind_of_actor(as_user, owner, history):
+    html = page(as_user(owner), person="operator")
+    assert "Rotated the API token to …Q2ZX" in html
+    assert "Added new@acme.example" not in html
+
+
+def test_it_filters_by_action_group(as_user, owner, history):
+    html = page(as_user(owner), group="api_token")
+    assert "Rotated the API token" in html
+    assert "Renamed the company" not in html
+    assert '<option value="api_token" selected>API Token</option>' in html
+
+
+def test_it_filters_by_an_inclusive_date_range(as_user, owner, history):
+    html = page(as_user(owner), since="2026-12-03", until="2026-12-07")
+    assert "Added new@acme.example" in html
+    assert "Rotated the API token" in html
+    # The last day counts whole, to 23:59 UTC.
+    assert "Renamed the company" in html
+    assert "Password Size changed" not in html
+
+
+def test_it_combines_filters(as_user, owner, history):
+    html = page(as_user(owner), person=str(owner.pk), group="company", since="2026-12-02")
+    assert "Renamed the company" in html
+    assert "Password Size changed" not in html
+    assert "Added new@acme.example" not in html
+
+
+def test_it_says_when_nothing_matches(as_user, owner, history):
+    assert "No activity matches these filters." in page(as_user(owner), until="2026-11-30")
+
+
+def test_it_explains_a_date_it_cannot_read(as_user, owner, history):
+    response = as_user(owner).get(ACTIVITY, {"since": "08/12/2026"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Write the date as year-month-day, for example 2026-12-08." in html
+    assert 'aria-invalid="true" aria-describedby="id_since-errors"' in html
+    assert '<a href="#id_since">From: Write the date' in html
+    assert "Fix the filters above to see events." in html
+    assert "export.csv" not in html
+
+
+def test_it_refuses_a_day_that_does_not_exist(as_user, owner):
+    response = as_user(owner).get(ACTIVITY, {"until": "2026-02-30"})
+    assert response.status_code == 400
+    assert "year-month-day" in response.content.decode()
+
+
+def test_it_explains_a_range_that_ends_before_it_starts(as_user, owner):
+    html = page(as_user(owner), since="2026-12-08", until="2026-12-01")
+    assert "This day is before the From day; swap them or change one." in html
+
+
+def test_it_refuses_to_filter_by_another_companys_user(as_user, owner, outsider):
+    response = as_user(owner).get(ACTIVITY, {"person": outsider.id})
+    assert response.status_code == 400
+    assert "owner@globex.example" not in response.content.decode()
+
+
+def test_it_keeps_the_filters_in_the_page_and_export_links(as_user, owner, acme):
+    for _ in range(60):
+        add_event(acme, "sudo.confirmed", user=owner)
+    html = page(as_user(owner), group="sign_in", person=owner.id)
+    assert "Page 1 of 2" in html
+    query = f"person={owner.id}&amp;group=sign_in"
+    assert f'href="?{query}&amp;page=2"' in html
+    assert f'href="/settings/my-company/activity/export.csv?{query}"' in html
+    assert f'href="/settings/my-company/activity/export.jsonl?{query}"' in html
 
 
 def test_it_paginates(as_user, owner, acme):
@@ -32,9 +138,17 @@ def test_it_paginates(as_user, owner, acme):
         for n in range(120)
     )
     client = as_user(owner)
-    first = client.get(ACTIVITY).content.decode()
-    assert "Page 1 of 3" in first
-    assert "Page 3 of 3" in client.get(ACTIVITY, {"page": 3}).content.decode()
+    assert "Page 1 of 3" in page(client)
+    assert "Page 3 of 3" in page(client, page=3)
+
+
+def test_it_shows_the_page_in_spanish(as_user, owner, history):
+    html = as_user(owner).get(ACTIVITY, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Longitud mínima de la contraseña cambiada de 15 a 12" in html
+    assert "Agregó a new@acme.example como Agente" in html
+    assert "5 dic 2026, 12:00 UTC" in html
+    assert "Inicio de sesión y contraseñas" in html
+    assert "Descargar CSV" in html
 
 
 def test_it_refuses_the_activity_page_to_an_agent(as_user, agent):
@@ -42,8 +156,6 @@ def test_it_refuses_the_activity_page_to_an_agent(as_user, agent):
 
 
 def test_it_never_stores_a_secret_key_in_details(acme):
-    import pytest
-
     with pytest.raises(ValueError):
         record("token.revealed", company=acme, details={"token": "atom_x"})
 

@@ -35,4 +35,6 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["company", "-created_at"]),
             models.Index(fields=["company", "action", "-created_at"]),
+            # The Activity page's person filter.
+            models.Index(fields=["company", "actor_user", "-created_at"]),
         ]
