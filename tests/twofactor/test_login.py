@@ -158,3 +158,25 @@ def test_it_offers_the_other_ways(client, enrolled):
     password_step(client, owner)
     page = client.get("/login/two-step/").content.decode()
     assert "?method=recovery" in page and "?method=passkey" not in page
+
+
+def test_a_reset_between_the_password_and_the_second_step_starts_the_log_in_again(client, enrolled):
+    from atom.audit.actors import Actor
+    from atom.twofactor.services import reset
+
+    owner, secret, _recovery = enrolled
+    password_step(client, owner)
+    reset(owner, Actor.operator())
+    response = client.post("/login/two-step/", {"method": "app", "code": code_now(secret)})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert not is_logged_in(client) and PENDING_KEY not in client.session
+
+
+def test_a_log_in_with_a_second_step_is_listed_among_the_users_sessions(client, enrolled):
+    from atom.signins.models import SignIn
+
+    owner, secret, _recovery = enrolled
+    password_step(client, owner)
+    assert not SignIn.objects.filter(user=owner).exists()
+    client.post("/login/two-step/", {"method": "app", "code": code_now(secret)})
+    assert SignIn.objects.filter(user=owner).count() == 1

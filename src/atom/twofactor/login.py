@@ -19,6 +19,7 @@ from django.urls import reverse
 from atom.accounts.models import User
 from atom.accounts.sudo import grant_sudo
 from atom.audit.log import record
+from atom.signins.login import signed_in
 from atom.twofactor.services import has_second_factor
 
 PENDING_KEY = "twofactor_pending"
@@ -56,6 +57,7 @@ def finish(request: HttpRequest, user, method: str) -> HttpResponse:
     pending = request.session.pop(PENDING_KEY, {})
     # login() gives the session a new key: no session fixation.
     login(request, user, backend="atom.accounts.backends.EmailBackend")
+    signed_in(request, user)
     grant_sudo(request)
     record("login.succeeded", request=request, user=user, details={"second_step": method})
     if user.must_change_password:

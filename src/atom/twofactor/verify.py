@@ -58,6 +58,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
         return redirect("accounts:login")
     methods = available_methods(user)
+    if not methods:
+        # Reset meanwhile (an admin, `atom 2fa reset`): start again from the password.
+        request.session.pop(login.PENDING_KEY, None)
+        return redirect("accounts:login")
     method = request.POST.get("method") or request.GET.get("method") or methods[0]
     if method not in methods:
         method = methods[0]
