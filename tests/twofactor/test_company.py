@@ -181,3 +181,11 @@ def test_an_agent_cannot_reset_anyone(as_user, agent, owner):
         as_user(agent).post(f"/settings/my-company/users/{owner.id}/two-step/reset/").status_code
         == 403
     )
+
+
+def test_api_tokens_are_not_affected_by_the_requirement(client, acme, acme_token):
+    from tests.helpers import bearer
+
+    set_requirement(acme, deadline_in=timedelta(seconds=-1))
+    response = client.get("/api/v1/company", **bearer(acme_token))
+    assert response.status_code == 200 and response.json()["name"] == "Acme"
