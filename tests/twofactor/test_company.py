@@ -98,6 +98,7 @@ def test_during_the_grace_period_a_user_without_it_is_sent_to_set_up_once(client
     assert response.status_code == 302 and response["Location"] == "/account/two-step/"
     page = client.get("/account/two-step/").content.decode()
     assert "Your company requires two-step verification." in page
+    assert "Set up an authenticator app or a passkey before" in page
     # Then the grace period lets the user go on.
     assert client.get("/").status_code == 200
 

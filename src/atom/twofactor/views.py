@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import segno
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -33,11 +35,11 @@ NEW_SECRET_KEY = "twofactor_new_secret"  # noqa: S105 - a session key name
 NEW_CODES_KEY = "twofactor_new_codes"
 
 
-def _requirement(request: HttpRequest) -> dict:
-    """What the company requires of this user now, for the page's notice."""
+def _deadline(request: HttpRequest) -> datetime | None:
+    """When the company's requirement holds users without a second factor; None: not required."""
     state.refresh()
     deadline = state.company(request.user.company_id).two_factor_deadline
-    return {"required": deadline is not None, "deadline": deadline}
+    return None if deadline is None else datetime.fromtimestamp(deadline, tz=UTC)
 
 
 @never_cache
@@ -45,7 +47,7 @@ def _requirement(request: HttpRequest) -> dict:
 def manage(request: HttpRequest) -> HttpResponse:
     user = request.user
     have = services.factors(user)
-    requirement = _requirement(request)
+    deadline = _deadline(request)
     return render(
         request,
         "twofactor/manage.html",
@@ -54,7 +56,8 @@ def manage(request: HttpRequest) -> HttpResponse:
             "passkeys": Passkey.objects.filter(user=user),
             "passkey_form": NewPasskeyForm(),
             "registration_options": passkeys.registration_options(request, user),
-            "company_requires": requirement["required"],
+            "company_requires": deadline is not None,
+            "grace_ends": deadline if deadline and deadline > timezone.now() else None,
             "in_sudo": in_sudo(request),
         },
     )
