@@ -156,6 +156,16 @@ def endpoints_for(seeded, webhook_path: str | None) -> list[load.Endpoint]:
             authorization=good,
         ),
     ]
+    if seeded.integration_token:
+        endpoints.append(
+            load.Endpoint(
+                "integration",
+                "`GET /api/v1/company` (integration token: 2 scopes, own 100-entry list)",
+                "/api/v1/company",
+                frozenset({200}),
+                authorization=f"Bearer {seeded.integration_token}",
+            )
+        )
     if webhook_path:
         endpoints.append(
             load.Endpoint(

@@ -10,6 +10,9 @@ addresses with one to three entries. The companies the benchmark uses:
 * **refused**: 1,000 Allowed IP Addresses that do not include 127.0.0.1,
   for "a good token from a disallowed address" (wrk cannot choose its
   source address, so the token chooses the list instead);
+* **integration**: an integration token of the measured company with two
+  scopes and its own 100 Allowed IP Addresses (taken from the company's,
+  the client among them), for the scoped-token row;
 * **propagation**: like measured (the client being the range the probes come
   from), with an owner, for the Save trials.
 
@@ -49,6 +52,8 @@ class Seeded:
     flow_id: int | None
     # The measured company's template, for the POST /api/v1/templates/send row.
     template_id: int | None = None
+    # An integration token of the measured company (two scopes, 100 own entries).
+    integration_token: str = ""
 
 
 def public_networks(count: int, rng: random.Random) -> list[str]:
@@ -140,6 +145,7 @@ def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
         owner.save()
         flow_id = _create_flow(ids[special["measured"]])
         template_id = _create_template(ids[special["measured"]])
+        integration_token = _create_integration_token(ids[special["measured"]], big)
         announce_change()
 
     for slug in (special["measured"], special["propagation"]):
@@ -154,7 +160,31 @@ def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
         allowlist_size=allowlist_size,
         flow_id=flow_id,
         template_id=template_id,
+        integration_token=integration_token,
     )
+
+
+INTEGRATION_SCOPES = ["company:read", "flows:start"]
+INTEGRATION_OWN_ENTRIES = 100
+
+
+def _create_integration_token(company_id: int, company_networks: list[str]) -> str:
+    """The scoped row's token: two scopes, 100 own entries inside the company's list."""
+    from atom.security.core import tokens
+    from atom.security.models import IntegrationToken
+
+    own = company_networks[: INTEGRATION_OWN_ENTRIES // 2 - 1]
+    own += [CLIENT, *company_networks[-(INTEGRATION_OWN_ENTRIES // 2) :]]
+    token = tokens.generate(tokens.INTEGRATION_PREFIX)
+    IntegrationToken.objects.create(
+        company_id=company_id,
+        name="bench integration",
+        scopes=INTEGRATION_SCOPES,
+        allowed_networks=own,
+        digest=tokens.digest(token),
+        last4=tokens.last4(token),
+    )
+    return token
 
 
 def _create_flow(company_id: int) -> int | None:

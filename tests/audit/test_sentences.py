@@ -13,6 +13,7 @@ from django.utils import translation
 from atom.audit.actions import GROUPS, LABELS
 from atom.audit.sentences import actor_name, describe
 from atom.audit.wordings import WORDINGS
+from tests.audit.integration_examples import INTEGRATION_EXAMPLES
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "atom"
 
@@ -106,6 +107,7 @@ EXAMPLES = {
         {"last4": "FMHY", "early": True},
         "Stopped the old API token …FMHY before its grace period ended",
     ),
+    **INTEGRATION_EXAMPLES,
     "token.rotated": (
         {"last4": "Q2ZX", "grace_seconds": 86400},
         "Rotated the API token to …Q2ZX; the old token keeps working 24 hours",

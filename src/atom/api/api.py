@@ -22,11 +22,23 @@ API token: `Authorization: Bearer atom_...`. Owners and admins find it in
 *Settings > My Company > Settings > Security Settings*. The same token
 authenticates flow webhooks (`POST /webhooks/flows/{flow_id}`).
 
+**Integration tokens and scopes.** Owners and admins can also give each
+integration a token of its own (`atomi_...`, *Settings > My Company > Settings >
+Integration tokens*) with only the scopes it needs, an expiry and its own
+Allowed IP Addresses. Each operation names its scope (`x-atom-scope`, and its
+security requirement): `company:read`, `flows:read`, `flows:start`,
+`flow-runs:read`, `templates:read`, `templates:send`, `messages:read`,
+`audit:read`. The company token holds every scope but `audit:read`. A call
+outside a token's scopes gets `403 insufficient_scope` (with
+`WWW-Authenticate: Bearer error="insufficient_scope", scope="..."`); an
+expired integration token gets `401 token_expired`.
+
 **Allowed IP Addresses.** If your company restricts access by address, calls
 from other addresses get `403 ip_not_allowed`.
 
 **Errors.** Every error is JSON: `{"error": "<code>", "message": "<what to do>"}`:
-400 `validation_error`, 401 `token_missing` / `token_invalid`, 403 `ip_not_allowed`,
+400 `validation_error`, 401 `token_missing` / `token_invalid` / `token_expired`,
+403 `ip_not_allowed` / `insufficient_scope`,
 404 `not_found`, 409 `conflict`, 413 `payload_too_large`, 415 `unsupported_media_type`,
 429 `rate_limited` (with `Retry-After`), 503 `unavailable`.
 
@@ -120,3 +132,7 @@ from atom.outbox import api as outbox_api  # noqa: E402
 api.add_router("/api/v1/", flows_api.router)
 api.add_router("/api/v1/", outbox_api.router)
 api.add_router("/webhooks/", webhook.router)
+
+from atom.audit import api as audit_api  # noqa: E402
+
+api.add_router("/api/v1/", audit_api.router)

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from atom.api.auth import ApiRequest, company_token
+from atom.api.auth import ApiRequest, requires
 from atom.api.errors import AUTH_ERRORS
 from atom.security.core import tokens
 
@@ -54,7 +54,7 @@ def ping(request):
 @router.get(
     "company",
     response={200: CompanyInfo, **AUTH_ERRORS},
-    auth=company_token,
+    **requires("company:read"),
     by_alias=True,
     summary="Your company and the calling token",
 )

@@ -15,4 +15,5 @@ class Docs(Swagger):
     # Without deep links: Swagger UI puts each one inside the button that
     # opens its operation, a link within a button that keyboards and
     # screen readers cannot use (axe: nested-interactive).
-    default_settings = {"layout": "BaseLayout", "deepLinking": False}
+    # showExtensions: each operation's scope (x-atom-scope, atom.api.auth.requires).
+    default_settings = {"layout": "BaseLayout", "deepLinking": False, "showExtensions": True}

@@ -34,18 +34,35 @@ class ApiError(Exception):
     """
 
     def __init__(
-        self, status: int, code: str, message: str, *, retry_after: int | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        challenge: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.retry_after = retry_after
+        # A WWW-Authenticate value of its own (403 insufficient_scope, RFC 6750).
+        self.challenge = challenge
 
 
-def error(status: int, code: str, message: str, *, retry_after: int | None = None) -> JsonResponse:
+def error(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    retry_after: int | None = None,
+    challenge: str | None = None,
+) -> JsonResponse:
     response = JsonResponse({"error": code, "message": message}, status=status)
-    if status == 401:
+    if challenge is not None:
+        response["WWW-Authenticate"] = challenge
+    elif status == 401:
         # RFC 6750 section 3: tell the client which scheme to use.
         response["WWW-Authenticate"] = (
             'Bearer realm="atom"'
@@ -59,7 +76,9 @@ def error(status: int, code: str, message: str, *, retry_after: int | None = Non
 
 
 def error_response(request: HttpRequest, exc: ApiError) -> JsonResponse:
-    return error(exc.status, exc.code, exc.message, retry_after=exc.retry_after)
+    return error(
+        exc.status, exc.code, exc.message, retry_after=exc.retry_after, challenge=exc.challenge
+    )
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from atom.audit.actions import GROUPS
 from atom.audit.dates import format_when
+from atom.audit.integration_wordings import INTEGRATION_WORDINGS
 from atom.audit.phrases import (
     Details,
     Unworded,
@@ -429,4 +430,5 @@ WORDINGS: dict[str, Callable[[Details], str]] = {
     "email.preferences_changed": _email_preferences_changed,
     "token.discarded": _token_discarded,
     **SESSION_WORDINGS,
+    **INTEGRATION_WORDINGS,
 }

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.pagination import paginate
 
-from atom.api.auth import ApiRequest, company_token
+from atom.api.auth import ApiRequest, company_token, requires
 from atom.api.errors import READ_ERRORS
 from atom.api.pagination import Pages
 from atom.flows.models import Flow, FlowRun
@@ -20,6 +20,7 @@ router = Router(tags=["Flows"], auth=company_token)
     response={200: list[FlowOut], **READ_ERRORS},
     by_alias=True,
     summary="List your flows",
+    **requires("flows:read"),
 )
 @paginate(Pages)
 def list_flows(request: ApiRequest):
@@ -31,6 +32,7 @@ def list_flows(request: ApiRequest):
     response={200: FlowOut, **READ_ERRORS},
     by_alias=True,
     summary="Get a flow",
+    **requires("flows:read"),
 )
 def get_flow(request: ApiRequest, flow_id: int):
     return get_object_or_404(Flow, id=flow_id, company_id=request.company_id)
@@ -41,6 +43,7 @@ def get_flow(request: ApiRequest, flow_id: int):
     response={200: list[FlowRunOut], **READ_ERRORS},
     by_alias=True,
     summary="List a flow's runs, newest first",
+    **requires("flow-runs:read"),
 )
 @paginate(Pages)
 def list_runs(request: ApiRequest, flow_id: int):
@@ -54,6 +57,7 @@ def list_runs(request: ApiRequest, flow_id: int):
     by_alias=True,
     url_name="flow_run",
     summary="Get a flow run and its status",
+    **requires("flow-runs:read"),
 )
 def get_run(request: ApiRequest, run_id: int):
     return get_object_or_404(FlowRun, id=run_id, company_id=request.company_id)

@@ -16,7 +16,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from atom.api import idempotency, json_body
-from atom.api.auth import ApiRequest, company_token
+from atom.api.auth import ApiRequest, requires
 from atom.api.errors import WRITE_ERRORS
 from atom.api.fields import request_body
 from atom.flows.models import Flow, FlowRun
@@ -73,7 +73,6 @@ def check_variables(flow: Flow, variables: object) -> list[str]:
 
 @router.post(
     "flows/{int:flow_id}",
-    auth=company_token,
     response={202: RunAccepted, 200: RunAccepted, **WRITE_ERRORS},
     by_alias=True,
     url_name="flow_webhook",
@@ -84,7 +83,7 @@ def check_variables(flow: Flow, variables: object) -> list[str]:
         "`variables` (exactly those the flow expects, strings or numbers). "
         "With an `Idempotency-Key`, a retry returns the first run with 200."
     ),
-    openapi_extra=request_body(FlowRunIn),
+    **requires("flows:start", request_body(FlowRunIn)),
 )
 def start_flow(
     request: ApiRequest,

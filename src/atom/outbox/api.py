@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from atom.api import idempotency, json_body
-from atom.api.auth import ApiRequest, company_token
+from atom.api.auth import ApiRequest, company_token, requires
 from atom.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from atom.api.fields import request_body
 from atom.api.pagination import Pages
@@ -31,6 +31,7 @@ router = Router(tags=["Templates"], auth=company_token)
     response={200: list[TemplateOut], **READ_ERRORS},
     by_alias=True,
     summary="List your templates",
+    **requires("templates:read"),
 )
 @paginate(Pages)
 def list_templates(request: ApiRequest):
@@ -42,6 +43,7 @@ def list_templates(request: ApiRequest):
     response={200: TemplateOut, **READ_ERRORS},
     by_alias=True,
     summary="Get a template",
+    **requires("templates:read"),
 )
 def get_template(request: ApiRequest, template_id: int):
     return get_object_or_404(MessageTemplate, id=template_id, company_id=request.company_id)
@@ -86,7 +88,7 @@ def check_params(template: MessageTemplate, params: object) -> list[str]:
         "value for every placeholder of the template. With an `Idempotency-Key`, a retry "
         "returns the first message with 200."
     ),
-    openapi_extra=request_body(SendIn),
+    **requires("templates:send", request_body(SendIn)),
 )
 def send_template(
     request: ApiRequest,
@@ -136,6 +138,7 @@ def send_template(
     by_alias=True,
     url_name="message",
     summary="Get a sent message and its status",
+    **requires("messages:read"),
 )
 def get_message(request: ApiRequest, message_id: int):
     return get_object_or_404(Message, id=message_id, company_id=request.company_id)

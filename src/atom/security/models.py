@@ -113,3 +113,83 @@ class SecurityGeneration(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     value = models.BigIntegerField(default=0)
+
+
+class IntegrationToken(models.Model):
+    """A named token for one integration: its scopes, expiry and own addresses.
+
+    Beside the company API Token, never instead of it. Only the digest is
+    stored (unlike the company token, nobody can reveal it again): the clear
+    token is shown once, at creation or rotation. A rotation keeps the row
+    (name, scopes, addresses, history) and moves the old digest to
+    ``previous_digest`` until ``previous_ends_at``, the grace period.
+    """
+
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.CASCADE, related_name="integration_tokens"
+    )
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=500, blank=True)
+    # Names from atom.security.core.scopes.SCOPES, in its order.
+    scopes = models.JSONField(default=list)
+    # Canonical networks (atom.security.core.allowlist), each inside the
+    # company's list when it has one; empty: only the company's list applies.
+    allowed_networks = models.JSONField(default=list, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    last4 = models.CharField(max_length=4)
+    previous_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    previous_last4 = models.CharField(max_length=4, blank=True)
+    previous_ends_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A snapshot that survives the user: their email, or "operator".
+    created_by_label = models.CharField(max_length=254, blank=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_used_user_agent = models.CharField(max_length=300, blank=True)
+    # The reminders already queued (days before expiry: 7, then 1), so
+    # `atom prune` sends each once.
+    reminded_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    expiry_recorded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["company", "name"]
+        constraints = [
+            # A revoked token gives its name back.
+            models.UniqueConstraint(
+                fields=["company", "name"],
+                condition=Q(revoked_at__isnull=True),
+                name="security_integration_name_unique",
+            ),
+        ]
+
+
+class IntegrationTokenAddress(models.Model):
+    """An address an integration token was used from, so a new one is noticed once."""
+
+    token = models.ForeignKey(IntegrationToken, on_delete=models.CASCADE, related_name="addresses")
+    address = models.GenericIPAddressField()
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token", "address"], name="security_integration_address_unique"
+            ),
+        ]
+
+
+class IntegrationTokenPolicy(models.Model):
+    """A company's rule for new integration tokens: their maximum lifetime."""
+
+    company = models.OneToOneField(
+        "companies.Company", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Days; None: tokens may live as long as their creator chooses, or never expire.
+    max_lifetime_days = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -53,7 +53,7 @@ class DateSyntax(ExpiryError):
 class DateInPast(ExpiryError):
     code = "expiry_in_past"
     template = gettext_noop(
-        "Expires: %(value)s has already passed; choose a date after today (%(today)s)."
+        "Expires: %(value)s has already passed; choose today (%(today)s) or a later date."
     )
 
 

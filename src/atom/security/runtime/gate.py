@@ -112,6 +112,8 @@ def _first_sight(header: str | None, address: str, now: float) -> tuple[TokenSta
             now,
         ) from None
     digest = tokens.digest(token)
+    if tokens.is_integration(token):
+        return state.integration_token(digest, header), digest[:16]
     return state.token(digest, header), digest[:16]
 
 
@@ -127,6 +129,15 @@ def check(request: HttpRequest) -> Access:
     else:
         found, credential = _first_sight(header, address, now)
     if found is None or not found.is_valid(now):
+        if found is not None and found.is_expired(now):
+            raise _refuse(
+                address,
+                credential,
+                "token_expired",
+                "This integration token has expired. Ask an owner or admin of your company "
+                "for a new one in Settings > My Company > Settings > Integration tokens.",
+                now,
+            )
         raise _refuse(
             address,
             credential,
@@ -136,10 +147,11 @@ def check(request: HttpRequest) -> Access:
             now,
         )
 
-    # Here a token's scopes (what it may reach) would be checked, before the
-    # company's allowlist and rate limit.
+    # A token's scopes are checked per operation, after routing
+    # (atom.api.auth.requires): only the operation knows the scope it needs.
     company = state.company(found.company_id)
-    if not company.allows(getattr(request, "client_ip", None)):
+    client_ip = getattr(request, "client_ip", None)
+    if not company.allows(client_ip):
         from atom.security.runtime.denials import record_denial
 
         record_denial(request, company.id, via="api")
@@ -148,6 +160,18 @@ def check(request: HttpRequest) -> Access:
             "ip_not_allowed",
             f"Access from your address {address} is not allowed by your "
             "company's security settings (Allowed IP Addresses).",
+        )
+    # An integration token's own list narrows the company's: both must pass.
+    own = found.matcher
+    if own is not None and (client_ip is None or not own.allows(client_ip)):
+        from atom.security.runtime.denials import record_denial
+
+        record_denial(request, company.id, via="api")
+        raise ApiError(
+            403,
+            "ip_not_allowed",
+            f"Access from your address {address} is not allowed by this integration "
+            "token's own Allowed IP Addresses.",
         )
 
     limit = company.rate_limit or settings.ATOM_DEFAULT_RATE_LIMIT
@@ -167,6 +191,9 @@ def check(request: HttpRequest) -> Access:
 
 def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
     interval = settings.ATOM_LAST_USE_INTERVAL_SECONDS
+    if token.integration:
+        _note_integration_use(request, token, now, interval)
+        return
     if not state.last_use_due(token.id, now, interval):
         return
     moment = timezone.now()
@@ -179,3 +206,17 @@ def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
         last_used_ip=str(request.client_ip) if getattr(request, "client_ip", None) else None,
         last_used_user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
     )
+
+
+def _note_integration_use(
+    request: HttpRequest, token: TokenState, now: float, interval: float
+) -> None:
+    # Keyed by address too, so a first call from a new address is noticed
+    # at once rather than at the next interval.
+    ip = getattr(request, "client_ip", None)
+    address = str(ip) if ip is not None else None
+    if not state.last_use_due(("integration", token.id, address), now, interval):
+        return
+    from atom.security.runtime.integration_use import note_use
+
+    note_use(token.id, address, request.META.get("HTTP_USER_AGENT", ""), interval)

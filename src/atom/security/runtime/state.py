@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address, ip_network
@@ -27,7 +28,14 @@ from ipaddress import IPv4Address, IPv6Address, ip_network
 from django.conf import settings
 
 from atom.security.core.matcher import Matcher
-from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy, TokenStatus
+from atom.security.core.scopes import COMPANY_TOKEN_SCOPES
+from atom.security.models import (
+    AllowedAddress,
+    ApiToken,
+    IntegrationToken,
+    SecurityPolicy,
+    TokenStatus,
+)
 from atom.security.runtime.notifications import Watcher
 
 
@@ -41,13 +49,31 @@ class TokenState:
     # Epoch seconds after which the token is refused (grace end); None: never.
     expires_at: float | None
     grace_ends_at: datetime | None
+    # What the token may call (atom.security.core.scopes): the company token
+    # holds every scope but audit:read; an integration token those chosen.
+    scopes: frozenset[str] = COMPANY_TOKEN_SCOPES
+    # Integration tokens (atom.security.integrations) only: their own Allowed
+    # IP Addresses (None: the company's list alone), and the end of their
+    # lifetime in epoch seconds (None: never), kept apart from a grace end
+    # so that the gate can answer token_expired rather than token_invalid.
+    integration: bool = False
+    matcher: Matcher | None = None
+    lifetime_ends_at: float | None = None
 
     def is_valid(self, now: float) -> bool:
         if self.status == TokenStatus.ACTIVE:
-            return True
+            return self.lifetime_ends_at is None or now < self.lifetime_ends_at
         if self.status == TokenStatus.GRACE:
-            return self.expires_at is not None and now < self.expires_at
+            return (
+                self.expires_at is not None
+                and now < self.expires_at
+                and (self.lifetime_ends_at is None or now < self.lifetime_ends_at)
+            )
         return False
+
+    def is_expired(self, now: float) -> bool:
+        """An integration token past its own lifetime (not a revoked one, not a grace end)."""
+        return self.lifetime_ends_at is not None and now >= self.lifetime_ends_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +105,7 @@ class SecurityState:
         self._tokens: dict[str, TokenState | None] = {}
         self._verified: dict[str, TokenState] = {}
         self._companies: dict[int, CompanyState] = {}
-        self._last_use_written: dict[int, float] = {}
+        self._last_use_written: dict[Hashable, float] = {}
         # Counts every drop of the caches (a change seen, or forget()).
         self._drops = 0
 
@@ -180,13 +206,29 @@ class SecurityState:
         tokens[digest] = state
         return state
 
-    def last_use_due(self, token_id: int, now: float, interval: float) -> bool:
-        """True at most once per ``interval`` per token in this process."""
+    def last_use_due(self, token_id: Hashable, now: float, interval: float) -> bool:
+        """True at most once per ``interval`` per token (or other key) in this process."""
         last = self._last_use_written.get(token_id)
         if last is not None and now - last < interval:
             return False
         self._last_use_written[token_id] = now
         return True
+
+    def integration_token(self, digest: str, header: str | None = None) -> TokenState | None:
+        """The integration token with this digest (current or in grace), as ``token`` does."""
+        tokens, verified = self._tokens, self._verified  # captured first: see token()
+        if digest in tokens:
+            state = tokens[digest]
+            if state is not None and header:
+                verified[header] = state
+            return state
+        state = load_integration_token(digest)
+        if state is not None and header:
+            verified[header] = state
+        elif state is None and len(tokens) >= settings.ATOM_UNKNOWN_TOKENS_REMEMBERED:
+            tokens.clear()
+        tokens[digest] = state
+        return state
 
     def company(self, company_id: int) -> CompanyState:
         companies = self._companies  # captured before loading: see token()
@@ -195,6 +237,51 @@ class SecurityState:
             state = load_company_state(company_id)
             companies[company_id] = state
         return state
+
+
+def load_integration_token(digest: str) -> TokenState | None:
+    """An integration token by its current digest, or by the one it had before a rotation."""
+    from django.db.models import Q
+
+    row = (
+        IntegrationToken.objects.filter(Q(digest=digest) | Q(previous_digest=digest))
+        .filter(revoked_at__isnull=True)
+        .values(
+            "id",
+            "company_id",
+            "digest",
+            "last4",
+            "previous_last4",
+            "previous_ends_at",
+            "created_at",
+            "expires_at",
+            "scopes",
+            "allowed_networks",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    current = row["digest"] == digest
+    grace_end = None if current else row["previous_ends_at"]
+    if not current and grace_end is None:
+        return None
+    lifetime = row["expires_at"]
+    # Stored entries were validated and canonicalized when saved.
+    networks = [ip_network(text) for text in row["allowed_networks"]]
+    return TokenState(
+        id=row["id"],
+        company_id=row["company_id"],
+        status=TokenStatus.ACTIVE if current else TokenStatus.GRACE,
+        last4=row["last4"] if current else row["previous_last4"],
+        created_at=row["created_at"],
+        expires_at=grace_end.timestamp() if grace_end else None,
+        grace_ends_at=grace_end,
+        scopes=frozenset(row["scopes"]),
+        integration=True,
+        matcher=Matcher(networks) if networks else None,
+        lifetime_ends_at=lifetime.timestamp() if lifetime else None,
+    )
 
 
 def load_company_state(company_id: int) -> CompanyState:
