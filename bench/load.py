@@ -41,6 +41,8 @@ class Endpoint:
     body: str = ""
     # Unique Idempotency-Key per request (keys start with this + run number).
     key_prefix: str = ""
+    # A Cookie header (a console session), for the logged-in page row.
+    cookie: str = ""
     # Which server answers: "atom", or "django" (bench/baseline, the plain
     # Django project every ratio to plain Django is taken against).
     server: str = "atom"
@@ -101,6 +103,7 @@ def run(
     env = {
         **os.environ,
         "BENCH_AUTHORIZATION": endpoint.authorization,
+        "BENCH_COOKIE": endpoint.cookie,
         "BENCH_METHOD": endpoint.method,
         "BENCH_BODY": endpoint.body,
         "BENCH_KEY_PREFIX": (

@@ -3,6 +3,7 @@
 -- of the run prints one JSON line that bench/load.py reads.
 --
 --   BENCH_AUTHORIZATION  value of the Authorization header, if any
+--   BENCH_COOKIE         value of the Cookie header (a console session), if any
 --   BENCH_METHOD         GET (default) or POST
 --   BENCH_BODY           request body (POST), sent as application/json
 --   BENCH_KEY_PREFIX     if set, every request gets a unique Idempotency-Key
@@ -22,6 +23,10 @@ local key_prefix = os.getenv("BENCH_KEY_PREFIX")
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 if authorization ~= "" then
    wrk.headers["Authorization"] = authorization
+end
+local cookie = os.getenv("BENCH_COOKIE") or ""
+if cookie ~= "" then
+   wrk.headers["Cookie"] = cookie
 end
 if body and body ~= "" then
    wrk.body = body

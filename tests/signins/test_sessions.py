@@ -162,3 +162,28 @@ def test_every_user_reaches_the_page_from_the_account_links(acme, role):
     home = client.get(HOME).content.decode()
     assert f'href="{SESSIONS}"' in home
     assert client.get(SESSIONS).status_code == 200
+
+
+def test_parallel_first_requests_of_one_session_share_one_line(transactional_db, owner):
+    # A session opened before its line existed (or by a script) may send
+    # several requests at once; each may try to add the line.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import close_old_connections
+
+    client = Client()
+    client.force_login(owner)
+    cookie = key_of(client)
+
+    def visit(_):
+        try:
+            other = Client()
+            other.cookies["sessionid"] = cookie
+            return other.get(HOME).status_code
+        finally:
+            close_old_connections()
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(visit, range(8)))
+    assert statuses == [200] * 8
+    assert SignIn.objects.filter(user=owner).count() == 1

@@ -43,18 +43,23 @@ def _create(request: HttpRequest, user, session_key: str, now: float) -> SignIn:
     browser, system = devices.describe(agent)
     address = getattr(request, "client_ip", None)
     moment = datetime.fromtimestamp(now, tz=UTC)
-    return SignIn.objects.create(
-        user=user,
-        company_id=user.company_id,
+    # get_or_create: a page's parallel requests (its scripts, a second tab)
+    # may all find the session without its line and all try to add it.
+    row, _created = SignIn.objects.get_or_create(
         key_digest=keys.digest(session_key),
-        key_ciphertext=keys.seal(session_key),
-        user_agent=agent,
-        browser=browser,
-        system=system,
-        ip=None if address is None else str(address),
-        started_at=moment,
-        last_seen_at=moment,
+        defaults={
+            "user": user,
+            "company_id": user.company_id,
+            "key_ciphertext": keys.seal(session_key),
+            "user_agent": agent,
+            "browser": browser,
+            "system": system,
+            "ip": None if address is None else str(address),
+            "started_at": moment,
+            "last_seen_at": moment,
+        },
     )
+    return row
 
 
 def touch(request: HttpRequest, now: float) -> bool:
