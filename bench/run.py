@@ -59,6 +59,19 @@ WEBHOOK_BODY = json.dumps(
 )
 
 
+def send_body(template_id: int) -> str:
+    return json.dumps(
+        {
+            "templateId": str(template_id),
+            "phoneNumber": "50755667788",
+            "firstName": "Ana",
+            "lastName": "Pérez",
+            "assign": False,
+            "params": {"1": "Ana", "2": "A-1001"},
+        }
+    )
+
+
 def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -145,6 +158,16 @@ def endpoints_for(seeded, webhook_path: str | None) -> list[load.Endpoint]:
             authorization=good,
         ),
     ]
+    if seeded.integration_token:
+        endpoints.append(
+            load.Endpoint(
+                "integration",
+                "`GET /api/v1/company` (integration token: 2 scopes, own 100-entry list)",
+                "/api/v1/company",
+                frozenset({200}),
+                authorization=f"Bearer {seeded.integration_token}",
+            )
+        )
     if webhook_path:
         endpoints.append(
             load.Endpoint(
@@ -156,6 +179,19 @@ def endpoints_for(seeded, webhook_path: str | None) -> list[load.Endpoint]:
                 authorization=good,
                 body=WEBHOOK_BODY,
                 key_prefix=f"bench-{secrets.token_hex(4)}",
+            )
+        )
+    if seeded.template_id is not None:
+        endpoints.append(
+            load.Endpoint(
+                "send",
+                "`POST /api/v1/templates/send` (token, unique Idempotency-Key)",
+                "/api/v1/templates/send",
+                frozenset({202}),
+                method="POST",
+                authorization=good,
+                body=send_body(seeded.template_id),
+                key_prefix=f"send-{secrets.token_hex(4)}",
             )
         )
     endpoints.append(
@@ -307,32 +343,46 @@ def run_rounds(
 
 
 def intake_check(endpoints: list[load.Endpoint], measures: list[load.Measure]) -> dict | None:
-    """Every 202 is a stored run: compare the runs stored per round with the 202s counted."""
+    """Every 202 is a stored row: compare the keys stored per round with the 202s counted.
+
+    The webhook's runs and the template sends' messages are each stored with
+    their Idempotency-Key in one transaction, so a 202 without its key
+    would be a lost request.
+    """
     webhook = next((e for e in endpoints if e.name == "webhook"), None)
     if webhook is None:
         return None
     from atom.api.models import IdempotencyKey
     from atom.flows.models import FlowRun
 
-    accepted = stored = lost = 0
-    for measure in measures:
-        if measure.endpoint != "webhook":
-            continue
-        prefix = f"{webhook.key_prefix}-{measure.round}-"
-        keys = IdempotencyKey.objects.filter(key__startswith=prefix).count()
-        ok = measure.statuses.get(202, 0)
-        accepted += ok
-        stored += keys
-        lost += max(0, ok - keys)
+    def count(name: str) -> tuple[int, int, int]:
+        endpoint = next((e for e in endpoints if e.name == name), None)
+        accepted = stored = lost = 0
+        for measure in measures:
+            if endpoint is None or measure.endpoint != name:
+                continue
+            prefix = f"{endpoint.key_prefix}-{measure.round}-"
+            keys = IdempotencyKey.objects.filter(key__startswith=prefix).count()
+            ok = measure.statuses.get(202, 0)
+            accepted += ok
+            stored += keys
+            lost += max(0, ok - keys)
+        return accepted, stored, lost
+
+    accepted, stored, lost = count("webhook")
+    send_accepted, send_stored, send_lost = count("send")
     runs = FlowRun.objects.count()
-    all_keys = IdempotencyKey.objects.count()
+    run_keys = IdempotencyKey.objects.filter(key__startswith=webhook.key_prefix).count()
     return {
         "accepted_202": accepted,
         "stored_in_measured_runs": stored,
-        "lost": lost,
+        "lost": lost + send_lost,
+        "send_accepted_202": send_accepted,
+        "send_stored": send_stored,
+        "send_lost": send_lost,
         "runs_total": runs,
-        "keys_total": all_keys,
-        "runs_without_key": runs - all_keys,
+        "keys_total": IdempotencyKey.objects.count(),
+        "runs_without_key": runs - run_keys,
     }
 
 
@@ -425,6 +475,13 @@ def render(info, args, seeded, rows, endpoints, measures, memory, intake, trials
                 else "."
             ),
         ]
+        if intake["send_accepted_202"]:
+            lines += [
+                "",
+                f"Template sends: 202 {intake['send_accepted_202']:,} times, "
+                f"{intake['send_stored']:,} messages stored with their keys: "
+                f"{intake['send_lost']} lost.",
+            ]
     if trials:
         lines += [
             "",
