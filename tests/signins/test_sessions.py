@@ -3,12 +3,16 @@
 import hashlib
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from atom.accounts.models import Role
+from atom.accounts.services import set_active
+from atom.audit.actors import Actor
 from atom.audit.models import AuditEvent
 from atom.signins.models import SignIn
+from atom.signins.tracking import live
 from tests.helpers import PASSWORD, add
 
 CHROME = (
@@ -153,6 +157,14 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(owner):
     assert kept.key_digest == hashlib.sha256(key_of(here).encode()).hexdigest()
     ended = SignIn.objects.get(user=owner, browser="Firefox 121")
     assert ended.end_reason == "password_changed"
+
+
+def test_deactivating_a_user_ends_their_sessions(owner, admin):
+    session = signed_in("admin@acme.example")
+    set_active(Actor.for_user(owner), admin, False)
+    assert session.get(HOME).status_code == 302
+    assert not Session.objects.filter(session_key=key_of(session)).exists()
+    assert live(admin) == []
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.AGENT])
