@@ -113,7 +113,21 @@ def measure(work_dir: Path) -> None:
     for _ in range(settings.ATOM_TOKEN_FAILURE_LIMIT):
         refused(throttled)()
     rows.append(
-        ("`gate.check`, address over its failure limit (429)", microseconds(refused(throttled)))
+        (
+            "`gate.check`, the same bad token over its limit from one address (429)",
+            microseconds(refused(throttled)),
+        )
+    )
+    # Guessing: as many different tokens as the limit from one address; then
+    # any header not verified before is refused before it is parsed.
+    for _ in range(settings.ATOM_TOKEN_FAILURE_LIMIT):
+        refused(api_request(tokens.generate(), "127.0.0.10"))()
+    guessed = api_request(tokens.generate(), "127.0.0.10")
+    rows.append(
+        (
+            "`gate.check`, address over its limit of different bad tokens (429, before parsing)",
+            microseconds(refused(guessed)),
+        )
     )
 
     handler = WSGIHandler()

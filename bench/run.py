@@ -429,7 +429,13 @@ def micro_tables(mode: str) -> str:
     if mode == "skip":
         return ""
     out = []
-    for script in ("micro_tokens.py", "micro_allowlist.py", "micro_gate.py", "micro_baseline.py"):
+    for script in (
+        "micro_tokens.py",
+        "micro_allowlist.py",
+        "micro_gate.py",
+        "micro_baseline.py",
+        "micro_access_log.py",
+    ):
         command = [sys.executable, str(ROOT / "bench" / script)]
         if mode == "quick":
             command.append("--quick")
