@@ -124,6 +124,28 @@ class TestCompanyEvents:
             m for m in smtp_server.to("agent@acme.example") if "is now Admin" in m.body
         ]
 
+    def test_two_step_verification_no_longer_required_is_reported(self, smtp_server, acme, team):
+        acme.security.require_two_factor = True
+        acme.security.save()
+        services.save_section(
+            acme,
+            services.SectionChange(
+                revision=acme.security.revision,
+                password_size=15,
+                entries=[],
+                require_two_factor=False,
+            ),
+            owner_actor(team["owner"]),
+            client_address=None,
+            recently_confirmed=True,
+        )
+        send_due()
+        (message,) = smtp_server.to("admin@acme.example")
+        assert message.subject == "Atom: Two-step verification is no longer required"
+        assert "Users of Acme no longer need two-step verification." in message.body
+        (spanish,) = smtp_server.to("owner@acme.example")
+        assert spanish.subject == "Atom: Ya no se exige la verificación en dos pasos"
+
     def test_nothing_is_queued_when_the_change_is_rolled_back(self, acme, team):
         with pytest.raises(services.PendingTokenGone):
             services.save_section(

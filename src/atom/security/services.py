@@ -300,6 +300,7 @@ def _set_two_factor_locked(policy, change: SectionChange, actor: Actor) -> bool:
         if wanted
         else {},
     )
+    notify("two_factor.required", company=policy.company, actor=actor, details={"required": wanted})
     return True
 
 
