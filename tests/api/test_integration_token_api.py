@@ -191,3 +191,10 @@ def test_it_tells_the_admins_when_a_token_comes_from_a_second_address(client, ac
     assert [email.to_address for email in emails] == [owner.email]
     assert "198.51.100.4" in emails[0].body
     assert token not in emails[0].body
+
+
+def test_it_shows_the_calling_integration_token_masked_with_its_own_prefix(client, acme):
+    _row, token = issue(acme, scopes=["company:read"])
+    body = client.get("/api/v1/company", **bearer(token)).json()
+    assert body["token"]["masked"] == "atomi_" + "\u2022" * 16 + token[-4:]
+    assert body["token"]["last4"] == token[-4:]

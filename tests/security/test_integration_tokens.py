@@ -244,3 +244,12 @@ def test_it_refuses_bad_input_at_the_command_line_with_the_same_messages(acme):
 def test_it_refuses_to_revoke_an_unknown_name(acme):
     with pytest.raises(CommandError, match="no live integration token named"):
         run("revoke", "--company", "acme", "--name", "Nothing")
+
+
+def test_it_does_not_rotate_an_expired_token(acme):
+    row, _clear = issue(acme)
+    IntegrationToken.objects.filter(id=row.id).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert integrations.rotate(acme, row.id, timedelta(0), Actor.operator()) is None
+    assert not AuditEvent.objects.filter(action="integration.rotated").exists()

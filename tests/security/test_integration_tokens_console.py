@@ -123,3 +123,20 @@ def test_it_sets_a_maximum_lifetime_and_refuses_one_out_of_range(as_user, owner)
     assert client.post(url, {"max_lifetime_days": "30"}).status_code == 302
     page = create(client, expiry="90").content.decode()
     assert "at most 30 days" in page
+
+
+def test_it_lists_an_expired_and_an_expiring_token_by_status(as_user, owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    expired, _clear = issue(owner.company, name="Old")
+    soon, _clear = issue(owner.company, name="Soon")
+    IntegrationToken.objects.filter(id=expired.id).update(expires_at=timezone.now())
+    IntegrationToken.objects.filter(id=soon.id).update(
+        expires_at=timezone.now() + timedelta(days=3)
+    )
+    page = as_user(owner).get(reverse(PAGE)).content.decode()
+    assert "status-expired" in page and "status-expiring" in page
+    assert "Rotate Old" not in page and "Revoke Old" in page
+    assert "Rotate Soon" in page

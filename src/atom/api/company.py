@@ -69,7 +69,9 @@ def company(request: ApiRequest):
         token=TokenInfo(
             created_at=token.created_at,
             last4=token.last4,
-            masked=tokens.mask(token.last4),
+            masked=tokens.mask(
+                token.last4, tokens.INTEGRATION_PREFIX if token.integration else tokens.PREFIX
+            ),
             grace_ends_at=token.grace_ends_at,
         ),
     )

@@ -232,17 +232,19 @@ def _locked(company, token_id: int) -> IntegrationToken | None:
 def rotate(
     company, token_id: int, grace: timedelta, actor: Actor
 ) -> tuple[IntegrationToken, str] | None:
-    """A new secret for the same token; the old one works for ``grace`` more. None: no such token.
+    """A new secret for the same token; the old one works for ``grace`` more.
 
     Name, scopes, expiry and addresses stay: only the secret changes, so the
-    integration's owner swaps one value in one place.
+    integration's owner swaps one value in one place. None: no such live
+    token (an expired one needs a new token, with a new expiry, not a new
+    secret).
     """
     clear = tokens.generate(tokens.INTEGRATION_PREFIX)
     now = timezone.now()
     with transaction.atomic():
         lock_policy(company)
         row = _locked(company, token_id)
-        if row is None:
+        if row is None or (row.expires_at is not None and row.expires_at <= now):
             return None
         old_last4 = row.last4
         if grace:
