@@ -70,6 +70,9 @@ def console_pages(acme) -> list[str]:
         f"/settings/flows/{flow.id}/",
         "/settings/templates/",
         "/account/password/",
+        "/account/two-step/",
+        "/settings/my-account/sessions/",
+        "/settings/my-account/emails/",
         "/api/docs",
     ]
 
