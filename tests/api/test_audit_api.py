@@ -137,3 +137,19 @@ def test_it_shows_the_tokens_own_creation_without_its_secret(client, acme, siem)
     body = pull(client, siem, action="integration.created")
     assert [event["details"]["name"] for event in body["events"]] == ["SIEM"]
     assert siem not in str(body)
+
+
+def test_it_words_sentences_in_the_sites_language_whatever_the_thread_served_before(
+    client, acme, siem
+):
+    from django.utils import translation
+
+    event = record(
+        "company.renamed", company=acme, actor=Actor.operator(), details={"from": "A", "to": "B"}
+    )
+    with translation.override("en"):
+        english = describe(event)
+    with translation.override("es"):
+        assert describe(event) != english
+        body = pull(client, siem, action="company.renamed")
+    assert body["events"][0]["sentence"] == english

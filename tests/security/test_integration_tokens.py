@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from atom.audit.actors import Actor
 from atom.audit.models import AuditEvent
@@ -14,6 +14,14 @@ from atom.security import integrations
 from atom.security.models import AllowedAddress, IntegrationToken
 from tests.helpers import bearer
 from tests.security.integration_token_helpers import issue
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The services word their refusals in the active language; these tests
+    # read the English, whatever a test before them left active.
+    with translation.override("en"):
+        yield
 
 
 def refused(company, **fields):

@@ -16,6 +16,8 @@ import binascii
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from atom.api.auth import ApiRequest, requires
@@ -119,6 +121,14 @@ def audit_events(request: ApiRequest, filters: Query[AuditFilters]):
     rows = list(events.order_by("id").select_related("actor_user")[: filters.limit + 1])
     more = len(rows) > filters.limit
     rows = rows[: filters.limit]
+    # The API skips the console's locale machinery, so a worker's thread may
+    # still hold the language of the console page it served last: the
+    # sentences are in the site's language, the same for every call.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _page(rows, more, filters.cursor if after is not None else None)
+
+
+def _page(rows: list[AuditEvent], more: bool, cursor: str | None) -> AuditPage:
     return AuditPage(
         events=[
             AuditEventOut(
@@ -135,8 +145,6 @@ def audit_events(request: ApiRequest, filters: Query[AuditFilters]):
             )
             for row in rows
         ],
-        next_cursor=(
-            encode_cursor(rows[-1].id) if rows else (filters.cursor if after is not None else None)
-        ),
+        next_cursor=encode_cursor(rows[-1].id) if rows else cursor,
         has_more=more,
     )

@@ -75,6 +75,19 @@ EVENTS: dict[str, Event] = {
             _("The API token ending in %(last4)s was used from %(address)s for the first time.") % d
         ),
     ),
+    "integration_token.expiring": Event(
+        ADMINS,
+        "company_security",
+        lambda d: _("An integration token expires soon"),
+        lambda d: (
+            _(
+                "The integration token %(name)s (ending in %(last4)s) stops working on %(expires)s. "
+                "Create a new token for that integration in Settings > My Company > Settings > "
+                "Integration tokens, and replace the old one before then."
+            )
+            % d
+        ),
+    ),
     "allowlist.changed": Event(
         ADMINS, "company_security", lambda d: _("The Allowed IP Addresses changed"), _allowlist
     ),

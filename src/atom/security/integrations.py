@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -332,6 +332,33 @@ def status(row: IntegrationToken, now: datetime | None = None) -> str:
     return token_expiry.status(row.revoked_at is not None, row.expires_at, now or timezone.now())
 
 
+def _remind(row: IntegrationToken, days: int) -> None:
+    from atom.mail.notify import notify
+
+    actor = Actor.system()
+    with transaction.atomic():
+        record(
+            "integration.expiring",
+            company=row.company,
+            actor=actor,
+            details={
+                "name": row.name,
+                "last4": row.last4,
+                "days": days,
+                "expires_at": row.expires_at.isoformat(),
+            },
+        )
+        # Worded in each recipient's language by notify; the moment as ISO
+        # 8601 in UTC, which reads the same in every language.
+        expires = row.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        notify(
+            "integration_token.expiring",
+            company=row.company,
+            actor=actor,
+            details={"name": row.name, "last4": row.last4, "expires": expires},
+        )
+
+
 def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
     """Audit reminders 7 and 1 days before expiry, and expiries, once each. (reminded, expired).
 
@@ -362,16 +389,6 @@ def remind_and_expire(now: datetime | None = None) -> tuple[int, int]:
                 .update(reminded_days=days)
             )
             if claimed:
-                record(
-                    "integration.expiring",
-                    company=row.company,
-                    actor=Actor.system(),
-                    details={
-                        "name": row.name,
-                        "last4": row.last4,
-                        "days": days,
-                        "expires_at": row.expires_at.isoformat(),
-                    },
-                )
+                _remind(row, days)
                 reminded += 1
     return reminded, expired
