@@ -289,3 +289,41 @@ def test_an_owner_requires_two_step_with_a_grace_period_and_sees_who_has_it(
     expect(rows.filter(has_text=owner.email).locator("td.two-step form")).to_have_count(1)
     expect(rows.filter(has_text=admin.email).locator("td.two-step form")).to_have_count(0)
     check_axe(page, f"Users with two-step status ({language})")
+
+
+def test_stopping_the_requirement_asks_for_the_password_and_a_code_without_javascript(
+    new_page, owner, acme, live_server
+):
+    from atom.security.models import SecurityPolicy
+    from tests.browser.helpers import end_sudo
+    from tests.twofactor.support import enrol_app
+
+    secret, _codes = enrol_app(owner)
+    SecurityPolicy.objects.filter(company=acme).update(require_two_factor=True)
+    page = new_page(javascript=False)
+    used: set[str] = set()
+    password_step(page, owner.email)
+    page.locator("#id_code").fill(code_after(secret, used))
+    page.locator("#second-step-form button[type=submit]").click()
+    end_sudo(page, live_server)
+    page.goto("/settings/my-company/settings/")
+    page.locator("#id_require_two_factor").uncheck()
+    page.locator("#security-save").click()
+    expect(page.locator("#security-summary")).to_contain_text(
+        "stops requiring two-step verification"
+    )
+    assert SecurityPolicy.objects.get(company=acme).require_two_factor
+    page.locator("#confirm-password-link").click()
+    expect(page.locator("h1")).to_have_text("Confirm it is you")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_code").fill("12345")
+    page.locator("#confirm-form button[type=submit]").click()
+    expect(page.locator("#id_code-errors")).to_contain_text("Code: enter the 6 digits")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_code").fill(code_after(secret, used))
+    page.locator("#confirm-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/settings/my-company/settings/"))
+    page.locator("#id_require_two_factor").uncheck()
+    page.locator("#security-save").click()
+    expect(page.locator("#id_require_two_factor")).not_to_be_checked()
+    assert not SecurityPolicy.objects.get(company=acme).require_two_factor
