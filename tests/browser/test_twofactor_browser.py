@@ -327,3 +327,25 @@ def test_stopping_the_requirement_asks_for_the_password_and_a_code_without_javas
     page.locator("#security-save").click()
     expect(page.locator("#id_require_two_factor")).not_to_be_checked()
     assert not SecurityPolicy.objects.get(company=acme).require_two_factor
+
+
+def test_the_settings_pages_password_dialog_sends_a_two_step_user_to_the_confirm_page(
+    open_page, owner, live_server
+):
+    from tests.browser.helpers import end_sudo
+    from tests.twofactor.support import enrol_app
+
+    secret, _codes = enrol_app(owner)
+    page = open_page("en")
+    password_step(page, owner.email)
+    page.locator("#id_code").fill(pyotp.TOTP(secret).now())
+    page.locator("#second-step-form button[type=submit]").click()
+    end_sudo(page, live_server)
+    page.goto("/settings/my-company/settings/")
+    page.locator("[data-action=toggle-token]").first.click()
+    page.locator("#sudo-password").fill(PASSWORD)
+    page.locator("#sudo-form button[value=confirm]").click()
+    expect(page.locator("#sudo-errors")).to_contain_text(
+        "Two-step verification is on for your account: confirm on the page"
+    )
+    expect(page.locator("#sudo-errors")).to_contain_text("/account/confirm-password/")
