@@ -571,6 +571,19 @@ def test_it_refuses_more_than_one_thousand_entries() -> None:
     assert len(parsed.entries) == 1000
 
 
+def test_it_stops_reading_a_list_past_the_entry_limit() -> None:
+    text = "\n".join(f"8.8.{i // 256}.{i % 256}" for i in range(1001)) + "\nnonsense\n" * 5000
+    parsed = parse_lines(text)
+    # The lines after the one too many are not even parsed: one error, not 5,001.
+    assert [error.error.code for error in parsed.errors] == ["too_many_entries"]
+
+
+def test_it_stops_reading_a_paste_of_junk_after_as_many_errors_as_entries_allowed() -> None:
+    parsed = parse_lines("not an address\n" * 100_000)
+    assert len(parsed.errors) == 1000
+    assert parsed.errors[-1].line == 1000 and parsed.entries == ()
+
+
 def test_it_accepts_exactly_max_entries() -> None:
     parsed = parse_lines("8.8.8.8\n1.1.1.1", max_entries=2)
     assert parsed.errors == ()

@@ -155,6 +155,12 @@ def parse_lines(text: str, *, allow_private: bool = False, max_entries: int = 10
         stripped = line.strip()
         if not stripped:
             continue
+        if len(errors) >= max_entries:
+            # Parsing is the costly part: a paste of 100,000 junk lines
+            # must not keep a worker busy for seconds. Past this many
+            # errors (or the entry limit, below) nothing more can be saved
+            # anyway, and the admin has plenty to fix.
+            break
         try:
             entry = parse_entry(stripped, allow_private=allow_private)
         except EntryError as error:
@@ -168,9 +174,10 @@ def parse_lines(text: str, *, allow_private: bool = False, max_entries: int = 10
             first_lines[entry.network] = number
             entries.append(entry)
             lines.append(number)
-        elif not any(isinstance(e.error, TooManyEntries) for e in errors):
+        else:
             too_many = TooManyEntries(maximum=f"{max_entries:,}", line=number)
             errors.append(LineError(number, stripped, too_many))
+            break
     return ParsedList(tuple(entries), tuple(errors), tuple(notices), tuple(lines))
 
 
