@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -54,7 +55,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         if expired:
             messages.error(
                 request,
-                _("The second step took longer than 5 minutes. Log in again."),
+                _("The second step took longer than %(minutes)d minutes. Log in again.")
+                % {"minutes": settings.ATOM_SECOND_STEP_MINUTES},
             )
         return redirect("accounts:login")
     methods = available_methods(user)
