@@ -22,13 +22,6 @@ def sudo_seconds() -> int:
     return settings.ATOM_SUDO_MINUTES * 60
 
 
-def __getattr__(name: str) -> int:
-    # ``SUDO_SECONDS`` was a constant; it now follows the setting.
-    if name == "SUDO_SECONDS":
-        return sudo_seconds()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def grant_sudo(request: HttpRequest) -> None:
     request.session["sudo_until"] = time.time() + sudo_seconds()
 

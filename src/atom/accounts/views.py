@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from atom.accounts import verification
 from atom.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm, NewPasswordForm
 from atom.accounts.models import User, normalize_email
-from atom.accounts.sudo import SUDO_SECONDS, grant_sudo
+from atom.accounts.sudo import grant_sudo, sudo_seconds
 from atom.api.errors import wants_json
 from atom.audit.actors import Actor
 from atom.audit.log import record
@@ -224,7 +224,7 @@ def confirm_password(request: HttpRequest) -> HttpResponse:
             grant_sudo(request)
             record("sudo.confirmed", request=request)
             if json:
-                return JsonResponse({"confirmed": True, "validForSeconds": SUDO_SECONDS})
+                return JsonResponse({"confirmed": True, "validForSeconds": sudo_seconds()})
             return redirect(safe_next(request, reverse("companies:settings")))
         if password is not None and verification.is_locked_out(request, request.user):
             if json:
