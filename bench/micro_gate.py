@@ -167,6 +167,11 @@ def measure(work_dir: Path) -> None:
             through_django("/api/v1/company", "403", f"Bearer {seeded.refused_token}"),
         ),
     ]
+    # Last: it throttles 127.0.0.1. The same bad token, past its 30 a minute.
+    bad_token = through_django("/api/v1/company", "401", f"Bearer {tokens.generate()}")
+    for _ in range(settings.ATOM_TOKEN_FAILURE_LIMIT):
+        bad_token()
+    requests.append(("Django request: the same bad token over its limit (429)", bad_token))
     rows += [(label, microseconds(call)) for label, call in requests]
 
     print_table(rows, digits=1, python=False)
