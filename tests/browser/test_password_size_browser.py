@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import login, open_company_settings
+from atom.security.models import SecurityPolicy
+from tests.browser.helpers import end_sudo, login, open_company_settings, save_section
+from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +29,7 @@ def raise_password_size_to_20(page, owner) -> None:
     size.fill("20")
     # Enter in the field saves the section, like the Save button.
     size.press("Enter")
-    expect(page.locator("ul.messages")).to_have_text("Saved.")
+    expect(page.locator("#security-result")).to_have_text("Saved.")
     expect(page.get_by_label("Password Size")).to_have_value("20")
 
 
@@ -90,3 +92,46 @@ def test_the_counter_counts_the_new_password_against_the_password_size(page, own
     new_password.fill("cafe\u0301")
     new_password.dispatch_event("input")
     expect(counter).to_have_text("4 / 20")
+
+
+def test_lowering_the_password_size_from_an_old_session_asks_for_the_password(
+    page, live_server, owner, acme
+):
+    login(page, owner.email)
+    end_sudo(page, live_server)
+    open_company_settings(page)
+    page.get_by_label("Password Size").fill("10")
+    save_section(page)
+    expect(page.locator("#security-summary")).to_contain_text(
+        "Confirm your password to save these changes: this Save lowers the Password Size."
+    )
+    dialog = page.get_by_role("dialog", name="Confirm your password")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#security-result")).to_have_text("Saved.")
+    expect(page.get_by_label("Password Size")).to_have_value("10")
+    assert SecurityPolicy.objects.get(company=acme).password_size == 10
+
+
+def test_without_javascript_the_password_prompt_leads_back_to_the_unsaved_change(
+    new_page, live_server, owner, acme
+):
+    page = new_page(javascript=False)
+    login(page, owner.email)
+    end_sudo(page, live_server)
+    page.goto("/settings/my-company/settings/")
+    page.get_by_label("Password Size").fill("9")
+    page.get_by_role("button", name="Save security settings").click()
+    assert SecurityPolicy.objects.get(company=acme).password_size == 15
+
+    page.get_by_role(
+        "link", name="Confirm your password; your changes come back here to save"
+    ).click()
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#security-summary")).to_contain_text("your changes are back")
+    expect(page.get_by_label("Password Size")).to_have_value("9")
+    page.get_by_role("button", name="Save security settings").click()
+    expect(page.locator("#security-result")).to_have_text("Saved.")
+    assert SecurityPolicy.objects.get(company=acme).password_size == 9

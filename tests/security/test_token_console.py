@@ -78,12 +78,15 @@ def test_it_refuses_reveal_by_get(as_user, owner):
 
 
 def test_it_generates_a_pending_token_that_works_nowhere(as_user, owner, acme, acme_token, client):
-    pending = generate(as_user(owner))
+    response = as_user(owner).post(GENERATE, **JSON)
+    assert "no-store" in response["Cache-Control"]
+    pending = response.json()
     assert pending["masked"].startswith("atom_••••")
     row = ApiToken.objects.get(id=pending["id"])
     assert row.status == TokenStatus.PENDING
     clear = api_tokens.reveal(row)
-    assert clear not in str(pending)
+    # Shown at once, in full, to the admin who made it (in sudo mode).
+    assert pending["token"] == clear
     assert client.get("/api/v1/company", **bearer(clear)).status_code == 401
     assert client.get("/api/v1/company", **bearer(acme_token)).status_code == 200
     assert AuditEvent.objects.filter(action="token.generated").exists()
@@ -138,10 +141,38 @@ def test_it_ends_a_grace_period_early(as_user, owner, acme, acme_token, client):
     pending = generate(admin_client)
     admin_client.post(SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="7d"))
     old = ApiToken.objects.get(company=acme, status=TokenStatus.GRACE)
-    response = admin_client.post(reverse("security:token_end_grace", args=[old.id]))
+    stop = reverse("security:token_end_grace", args=[old.id])
+    # Without JavaScript the first press asks, naming the token's last use.
+    asked = admin_client.post(stop)
+    assert asked.status_code == 200
+    assert f"Stop {tokens.mask(acme_token[-4:])} now?" in asked.content.decode()
+    assert "It has not been used since it was replaced." in asked.content.decode()
+    assert client.get("/api/v1/company", **bearer(acme_token)).status_code == 200
+
+    response = admin_client.post(stop, {"confirmed": "1"})
     assert response.status_code == 302
+    assert response["Location"].endswith("#token-result")
     assert client.get("/api/v1/company", **bearer(acme_token)).status_code == 401
     assert AuditEvent.objects.filter(action="token.revoked", details__early=True).exists()
+
+
+def test_it_asks_for_the_password_before_stopping_an_old_token(
+    as_user, owner, acme, acme_token, client
+):
+    admin_client = as_user(owner)
+    pending = generate(admin_client)
+    admin_client.post(SAVE, section_form(acme, pending_token=pending["id"], old_token_grace="7d"))
+    old = ApiToken.objects.get(company=acme, status=TokenStatus.GRACE)
+    sudo_ends_at(admin_client, 0)
+    stop = reverse("security:token_end_grace", args=[old.id])
+
+    refused = admin_client.post(stop, {"confirmed": "1"}, **JSON)
+    assert refused.status_code == 403
+    assert refused.json()["error"] == "password_required"
+    prompt = admin_client.post(stop, {"confirmed": "1"})
+    assert prompt["Location"].startswith("/account/confirm-password/?next=")
+    assert ApiToken.objects.get(id=old.id).status == TokenStatus.GRACE
+    assert client.get("/api/v1/company", **bearer(acme_token)).status_code == 200
 
 
 def test_it_refuses_to_end_another_companys_grace_token(as_user, outsider, owner, acme):
@@ -161,7 +192,10 @@ def test_it_refuses_to_save_a_new_token_outside_sudo_mode(as_user, owner, acme, 
     sudo_ends_at(client, 0)
     response = client.post(SAVE, section_form(acme, pending_token=pending["id"]))
     assert response.status_code == 400
-    assert "Confirm your password to save the new token." in response.content.decode()
+    assert (
+        "Confirm your password to save these changes: this Save puts a new API token in use."
+        in response.content.decode()
+    )
     assert api_tokens.active_token(acme).last4 == acme_token[-4:]
 
 
@@ -175,28 +209,69 @@ def test_it_refuses_a_pending_token_older_than_an_hour(as_user, owner, acme, acm
     assert api_tokens.active_token(acme).last4 == acme_token[-4:]
 
 
-def test_it_discards_the_pending_token_when_the_admin_leaves(as_user, owner):
+def test_it_discards_the_pending_token_on_purpose_and_audits_it(as_user, owner, acme):
     client = as_user(owner)
     pending = generate(client)
-    assert client.post(reverse("security:token_discard")).status_code == 204
+    response = client.post(reverse("security:token_discard"))
+    assert response.status_code == 302
     assert ApiToken.objects.get(id=pending["id"]).status == TokenStatus.DISCARDED
+    event = AuditEvent.objects.get(action="token.discarded")
+    assert event.company == acme and event.actor_user == owner
+    assert event.details == {"last4": pending["masked"][-4:]}
+    page = client.get(response["Location"]).content.decode()
+    assert "The new token was discarded; the current token is unchanged." in page
+    assert "This new token is not in use yet." not in page.split("pending-token-notice")[0]
 
 
-def test_it_discards_the_pending_token_when_the_page_is_opened_again(as_user, owner):
+def test_it_audits_the_token_a_newer_generate_replaces(as_user, owner):
+    client = as_user(owner)
+    first = generate(client)
+    generate(client)
+    assert ApiToken.objects.get(id=first["id"]).status == TokenStatus.DISCARDED
+    assert AuditEvent.objects.get(action="token.discarded").details["last4"] == first["masked"][-4:]
+
+
+def test_it_keeps_the_pending_token_when_the_page_is_opened_again(as_user, owner, client):
+    admin_client = as_user(owner)
+    pending = generate(admin_client)
+    # Another tab, the Company section's Save: neither loses the new token.
+    admin_client.get(SETTINGS)
+    admin_client.post(reverse("companies:rename"), {"name": "Acme Two"})
+    admin_client.get(SETTINGS + "?pending=²")
+    assert ApiToken.objects.get(id=pending["id"]).status == TokenStatus.PENDING
+    page = admin_client.get(SETTINGS).content.decode()
+    assert f'name="pending_token" id="pending-token-id" value="{pending["id"]}"' in page
+    assert not AuditEvent.objects.filter(action="token.discarded").exists()
+
+
+def test_it_lets_a_pending_token_lapse_after_an_hour(as_user, owner):
     client = as_user(owner)
     pending = generate(client)
-    client.get(SETTINGS)
-    assert ApiToken.objects.get(id=pending["id"]).status == TokenStatus.DISCARDED
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        page = client.get(SETTINGS).content.decode()
+    assert f'value="{pending["id"]}"' not in page
 
 
-def test_it_keeps_the_pending_token_after_a_generate_without_javascript(as_user, owner):
+def test_it_shows_the_new_token_in_full_after_a_generate_without_javascript(as_user, owner):
     client = as_user(owner)
     response = client.post(GENERATE)
     assert response.status_code == 302
+    assert "pending" not in response["Location"]
     page = client.get(response["Location"]).content.decode()
     pending = ApiToken.objects.get(status=TokenStatus.PENDING)
     assert f'value="{pending.id}"' in page
     assert "This new token is not in use yet." in page
+    assert f">{api_tokens.reveal(pending)}</textarea>" in page
+
+
+def test_it_shows_the_new_token_masked_once_the_password_is_old(as_user, owner):
+    client = as_user(owner)
+    client.post(GENERATE)
+    pending = ApiToken.objects.get(status=TokenStatus.PENDING)
+    sudo_ends_at(client, 0)
+    page = client.get(SETTINGS).content.decode()
+    assert api_tokens.reveal(pending) not in page
+    assert "Confirm your password to see the new token" in page
 
 
 def test_it_leaves_exactly_one_active_token_when_two_admins_save_new_tokens(
@@ -223,16 +298,19 @@ def test_it_links_to_the_password_prompt_when_a_save_needs_it_without_javascript
     as_user, owner, acme
 ):
     client = as_user(owner)
-    pending = client.post(GENERATE).url.split("pending=")[1].split("#")[0]
+    pending = generate(client)["id"]
     sudo_ends_at(client, 0)
-    page = client.post(SAVE, section_form(acme, pending_token=pending)).content.decode()
-    assert (
-        f"/account/confirm-password/?next=/settings/my-company/settings/%3Fpending%3D{pending}"
-        in page
+    form = section_form(acme, pending_token=pending, password_size="21")
+    page = client.post(SAVE, form).content.decode()
+    prompt = (
+        "/account/confirm-password/?next=/settings/my-company/settings/%3Fdraft%3D1%23security-save"
     )
-    confirmed = client.post(
-        f"/account/confirm-password/?next=/settings/my-company/settings/%3Fpending%3D{pending}",
-        {"password": "correct horse battery staple"},
-    )
-    assert confirmed["Location"] == f"/settings/my-company/settings/?pending={pending}"
-    assert client.post(SAVE, section_form(acme, pending_token=pending)).status_code == 302
+    assert prompt in page
+    confirmed = client.post(prompt, {"password": "correct horse battery staple"})
+    assert confirmed["Location"] == "/settings/my-company/settings/?draft=1#security-save"
+    # Back on the page, the admin's changes wait to be saved.
+    back = client.get(confirmed["Location"]).content.decode()
+    assert "your changes are back" in back
+    assert 'value="21"' in back
+    assert f'id="pending-token-id" value="{pending}"' in back
+    assert client.post(SAVE, form).status_code == 302

@@ -104,17 +104,35 @@ def create_initial(company, actor: Actor | None = None) -> ApiToken:
     return row
 
 
-def discard_pending(company, user) -> int:
-    """Forget this user's unsaved tokens (valid nowhere: nothing to announce)."""
-    return ApiToken.objects.filter(
-        company=company, created_by=user, status=TokenStatus.PENDING
-    ).update(status=TokenStatus.DISCARDED, ended_at=timezone.now())
+def discard_pending(company, actor: Actor) -> list[str]:
+    """Forget this user's unsaved tokens, on purpose; audited. Returns their last 4 characters.
+
+    A pending token is kept until it is saved, discarded here (the admin's
+    "Discard new token", or a newer Generate), or lapses: opening the page
+    again, in this tab or another, never loses it. Valid nowhere, so there
+    is nothing to announce.
+    """
+    with transaction.atomic():
+        rows = list(
+            ApiToken.objects.select_for_update()
+            .filter(company=company, created_by=actor.user, status=TokenStatus.PENDING)
+            .values_list("id", "last4")
+        )
+        if not rows:
+            return []
+        ApiToken.objects.filter(id__in=[row_id for row_id, _last4 in rows]).update(
+            status=TokenStatus.DISCARDED, ended_at=timezone.now()
+        )
+        discarded = [last4 for _row_id, last4 in rows]
+        for last4 in discarded:
+            record("token.discarded", company=company, actor=actor, details={"last4": last4})
+    return discarded
 
 
 def generate_pending(company, actor: Actor) -> ApiToken:
     """A new token shown to the admin but valid nowhere until saved."""
     with transaction.atomic():
-        discard_pending(company, actor.user)
+        discard_pending(company, actor)
         row, _clear = _issue(
             company,
             TokenStatus.PENDING,

@@ -38,6 +38,40 @@ GRACE_LABELS = {
 }
 
 
+DEFAULT_GRACE = "24h"
+
+
+def entry_message(item) -> str:
+    """A refused entry's message, naming the entry (the list on the page has no lines)."""
+    message = translate(item.error)
+    if "entry" in item.error.params:
+        return message
+    return _("%(entry)s: %(message)s") % {"entry": item.text, "message": message}
+
+
+def covered_notices(entries) -> list[str]:
+    """Entries that a wider entry of the same list already covers: allowed twice."""
+    notices = []
+    for entry in entries:
+        wider = next(
+            (
+                other
+                for other in entries
+                if other is not entry
+                and other.network.version == entry.network.version
+                and other.network != entry.network
+                and entry.network.subnet_of(other.network)
+            ),
+            None,
+        )
+        if wider is not None:
+            notices.append(
+                _("%(entry)s is already covered by %(range)s; you can remove it.")
+                % {"entry": entry.text, "range": wider.text}
+            )
+    return notices
+
+
 # Console session limits, in minutes. An idle timeout under 15 minutes
 # interrupts people reading a page; past a day it protects nothing (OWASP
 # ASVS 3.3.2 asks for one at all). Sessions last from 1 hour to 30 days.
@@ -79,7 +113,9 @@ class SecuritySettingsForm(forms.Form):
     old_token_grace = forms.ChoiceField(
         label=gettext_lazy("When you save the new token, the current token"),
         choices=[(key, GRACE_LABELS[key]) for key in GRACE_CHOICES],
-        initial="0",
+        # Live integrations keep working while they are updated: stopping
+        # the old token at once is a choice, never the default.
+        initial=DEFAULT_GRACE,
         widget=forms.RadioSelect,
         required=False,
     )
@@ -178,14 +214,11 @@ class SecuritySettingsForm(forms.Form):
             allow_private=settings.ATOM_ALLOW_PRIVATE_ADDRESSES,
         )
         self.notices = [translate(notice) for notice in parsed.notices]
+        self.notices += covered_notices(parsed.entries)
         if parsed.errors:
             raise forms.ValidationError(
                 [
-                    forms.ValidationError(
-                        _("Line %(line)d: %(message)s")
-                        % {"line": error.line, "message": translate(error.error)},
-                        code=error.error.code,
-                    )
+                    forms.ValidationError(entry_message(error), code=error.error.code)
                     for error in parsed.errors
                 ]
             )
@@ -200,7 +233,7 @@ class SecuritySettingsForm(forms.Form):
                 "revision": policy.revision,
                 "password_size": str(policy.password_size),
                 "allowed_addresses": allowlist.format_lines(allowlist_entries(company)),
-                "old_token_grace": "0",
+                "old_token_grace": DEFAULT_GRACE,
                 "require_two_factor": policy.require_two_factor,
                 "two_factor_grace": "24h",
                 "idle_timeout": str(policy.idle_timeout_minutes),
@@ -216,7 +249,7 @@ class SecuritySettingsForm(forms.Form):
             password_size=data["password_size"],
             entries=data["allowed_addresses"],
             pending_token_id=data.get("pending_token"),
-            grace=GRACE_CHOICES[data.get("old_token_grace") or "0"],
+            grace=GRACE_CHOICES[data.get("old_token_grace") or DEFAULT_GRACE],
             require_two_factor=data.get("require_two_factor", False),
             two_factor_grace=TWO_FACTOR_GRACE[data.get("two_factor_grace") or "24h"],
             idle_timeout_minutes=data.get("idle_timeout"),

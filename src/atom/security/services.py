@@ -51,9 +51,15 @@ class WouldLockOut(SaveRefused):
 
 
 class PasswordRequired(SaveRefused):
-    """The change needs a recently confirmed password (sudo mode)."""
+    """The change weakens protection and needs a recently confirmed password (sudo mode).
 
-    field = "pending_token"
+    ``reasons`` names what weakens it (see ``weakenings``); the message says
+    so, for the section's error summary.
+    """
+
+    def __init__(self, message: str, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.reasons = reasons
 
 
 class PendingTokenGone(SaveRefused):
@@ -115,6 +121,72 @@ def check_lockout(
         )
 
 
+def weakenings(company, policy, change: SectionChange) -> tuple[str, ...]:
+    """What in ``change`` weakens the company's protection; each needs a fresh password.
+
+    A hijacked session must not be able to open the account up: emptying
+    the Allowed IP Addresses (no restriction at all), widening them (an
+    entry that no saved entry already covers), lowering the Password Size,
+    or putting a new API token in use. Tightening, relabelling and
+    reordering need no password.
+    """
+    reasons = []
+    saved = [entry.network for entry in allowlist_entries(company)]
+    if saved and not change.entries:
+        reasons.append("allowlist_emptied")
+    elif saved and any(
+        not any(_covers(old, entry.network) for old in saved) for entry in change.entries
+    ):
+        reasons.append("allowlist_widened")
+    if change.password_size < policy.password_size:
+        reasons.append("password_size_lowered")
+    if change.pending_token_id:
+        reasons.append("api_token")
+    if _longer(policy.idle_timeout_minutes, change.idle_timeout_minutes):
+        reasons.append("idle_timeout_longer")
+    if _longer(policy.session_length_minutes, change.session_length_minutes):
+        reasons.append("session_length_longer")
+    if change.require_two_factor is False and policy.require_two_factor:
+        reasons.append("two_factor_off")
+    return tuple(reasons)
+
+
+def _longer(saved: int, new: int | None) -> bool:
+    """A session limit made longer, or removed (0), lets a stolen session live longer."""
+    if new is None or new == saved:
+        return False
+    return new == 0 or (saved != 0 and new > saved)
+
+
+def _covers(outer, inner) -> bool:
+    return outer.version == inner.version and inner.subnet_of(outer)
+
+
+def password_required(reasons: tuple[str, ...]) -> PasswordRequired:
+    """The typed refusal for a change that weakens protection, worded for the admin."""
+    what = {
+        "allowlist_emptied": _("removes every Allowed IP Address (no restriction)"),
+        "allowlist_widened": _("allows addresses the list did not allow"),
+        "password_size_lowered": _("lowers the Password Size"),
+        "api_token": _("puts a new API token in use"),
+        "idle_timeout_longer": _("lets idle sessions last longer"),
+        "session_length_longer": _("lets sessions last longer"),
+        "two_factor_off": _("stops requiring two-step verification"),
+    }
+    return PasswordRequired(
+        _("Confirm your password to save these changes: this Save %(what)s.")
+        % {"what": "; ".join(str(what[reason]) for reason in reasons)},
+        reasons,
+    )
+
+
+def stop_old_token(company, token_id: int, actor: Actor, *, recently_confirmed: bool):
+    """ "Stop old token now": a token action, so it needs a fresh password like the others."""
+    if not recently_confirmed:
+        raise PasswordRequired(_("Confirm your password to stop the old token."), ("api_token",))
+    return api_tokens.end_grace(company, token_id, actor)
+
+
 def save_section(
     company,
     change: SectionChange,
@@ -127,11 +199,10 @@ def save_section(
 
     ``client_address`` is the address the admin saves from (the lock-out
     rule); ``recently_confirmed`` says whether they entered their password
-    in the last minutes (sudo mode), which saving a new token requires.
+    in the last minutes (sudo mode), which every change that weakens
+    protection requires (``weakenings``).
     """
     check_lockout(change.entries, client_address)
-    if change.pending_token_id and not recently_confirmed:
-        raise PasswordRequired(_("Confirm your password to save the new token."))
     result = SaveResult()
     with transaction.atomic():
         # The row lock serializes saves: two admins saving at once are
@@ -144,20 +215,11 @@ def save_section(
                     "saved; the current settings are shown below. Make your changes again and save."
                 )
             )
-        # Longer sessions let a stolen session live longer: a fresh password first.
-        if not recently_confirmed and (
-            _longer(policy.idle_timeout_minutes, change.idle_timeout_minutes)
-            or _longer(policy.session_length_minutes, change.session_length_minutes)
-        ):
-            raise PasswordRequired(
-                _("Confirm your password to save these changes: this Save %(what)s.")
-                % {"what": _("lets sessions last longer")}
-            )
-        if not recently_confirmed and change.require_two_factor is False and policy.require_two_factor:
-            raise PasswordRequired(
-                _("Confirm your password to save these changes: this Save %(what)s.")
-                % {"what": _("stops requiring two-step verification")}
-            )
+        # Judged against what is saved now, under the lock, so a concurrent
+        # save cannot make a weakening change look like a tightening one.
+        reasons = weakenings(company, policy, change)
+        if reasons and not recently_confirmed:
+            raise password_required(reasons)
         if _set_password_size_locked(policy, change.password_size, actor):
             result.changed.append("password_size")
         if _replace_allowlist_locked(company, change.entries, actor):
@@ -177,9 +239,13 @@ def save_section(
             result.changed.append("require_two_factor")
         if result.changed:
             _bump(policy, actor)
-        if {"allowed_addresses", "api_token", "idle_timeout", "session_length", "require_two_factor"} & set(
-            result.changed
-        ):
+        if {
+            "allowed_addresses",
+            "api_token",
+            "require_two_factor",
+            "idle_timeout",
+            "session_length",
+        } & set(result.changed):
             announce_change()
     return result
 
@@ -256,13 +322,6 @@ def set_rate_limit(company, limit: int | None, actor: Actor) -> bool:
         )
         announce_change()
     return True
-
-
-def _longer(saved: int, new: int | None) -> bool:
-    """A session limit made longer, or removed (0), lets a stolen session live longer."""
-    if new is None or new == saved:
-        return False
-    return new == 0 or (saved != 0 and new > saved)
 
 
 def _bump(policy, actor: Actor) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import re
 from inspect import signature
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +24,7 @@ from atom.api.errors import error, wants_json
 from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.ids import parse_id
-from atom.security import api_tokens
+from atom.security import api_tokens, services
 from atom.security.core import allowlist
 from atom.security.core.allowlist_errors import TooManyEntries
 from atom.security.forms import SecuritySettingsForm, translate
@@ -112,8 +113,10 @@ def token_reveal(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 @company_admin_required
 def token_generate(request: HttpRequest) -> HttpResponse:
+    """A new pending token, shown in full at once (sudo mode), to copy before Save."""
     if not in_sudo(request):
         if wants_json(request):
             return sudo_required_response()
@@ -122,31 +125,63 @@ def token_generate(request: HttpRequest) -> HttpResponse:
         )
     row = api_tokens.generate_pending(request.user.company, Actor.from_request(request))
     if wants_json(request):
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "id": row.id,
                 "masked": api_tokens.masked(row),
+                "token": api_tokens.reveal(row),
                 "expiresAt": row.expires_at.isoformat(),
             }
         )
-    return redirect(reverse("companies:settings") + f"?pending={row.id}#security")
+        response["Cache-Control"] = "no-store"
+        return response
+    # The page shows the user's pending token in full: no id in the URL.
+    return redirect(reverse("companies:settings") + "#api-token-field")
 
 
 @require_POST
 @company_admin_required
 def token_discard(request: HttpRequest) -> HttpResponse:
-    """Leaving the page without saving discards the pending token (sent as a beacon)."""
-    api_tokens.discard_pending(request.user.company, request.user)
-    return HttpResponse(status=204)
+    """ "Discard new token": the pending token ends on purpose, audited."""
+    discarded = api_tokens.discard_pending(request.user.company, Actor.from_request(request))
+    if wants_json(request):
+        return JsonResponse({"discarded": len(discarded)})
+    if discarded:
+        messages.info(
+            request,
+            _("The new token was discarded; the current token is unchanged."),
+            extra_tags="security-token",
+        )
+    return redirect(reverse("companies:settings") + "#token-result")
 
 
 @require_POST
+@never_cache
 @company_admin_required
 def token_end_grace(request: HttpRequest, token_id: int) -> HttpResponse:
-    row = api_tokens.end_grace(request.user.company, token_id, Actor.from_request(request))
+    """ "Stop … now": asks first (a page naming the token's last use), then needs sudo mode."""
+    company = request.user.company
+    row = next((old for old in api_tokens.grace_tokens(company) if old.id == token_id), None)
     if row is None:
         raise Http404
+    if request.POST.get("confirmed") != "1":
+        return render(request, "security/stop_token.html", {"old": row})
+    try:
+        stopped = services.stop_old_token(
+            company, token_id, Actor.from_request(request), recently_confirmed=in_sudo(request)
+        )
+    except services.PasswordRequired:
+        if wants_json(request):
+            return sudo_required_response()
+        back = reverse("companies:settings") + "#api-token-field"
+        return redirect(reverse("accounts:confirm_password") + "?next=" + quote(back))
+    if stopped is None:
+        raise Http404
     messages.success(
-        request, _("The old token ending in %(last4)s stopped working.") % {"last4": row.last4}
+        request,
+        _("The old token ending in %(last4)s stopped working.") % {"last4": stopped.last4},
+        extra_tags="security-token",
     )
-    return redirect(reverse("companies:settings") + "#security")
+    if wants_json(request):
+        return JsonResponse({"stopped": stopped.last4})
+    return redirect(reverse("companies:settings") + "#token-result")

@@ -1,8 +1,9 @@
-// The Security Settings section: the API token's eye, Copy and Generate
-// buttons, the Allowed IP Addresses entries, and the password prompt that
-// guards the token. Without this module the section still works as a plain
-// form (the list is a textarea, one address per line); the server checks
-// everything again on Save.
+// The Security Settings section: the API token's eye, Copy, Generate and
+// Stop buttons, the Allowed IP Addresses entries, the password prompt for
+// changes that weaken protection, and the Save's feedback. Without this
+// module the section still works as a plain form (the list is a textarea,
+// one address per line; a new token is shown in full by the server); the
+// server checks everything again on Save.
 
 const form = document.getElementById("security-form");
 
@@ -25,6 +26,9 @@ if (form) {
     return { response, payload };
   }
 
+  for (const part of form.querySelectorAll("[data-js-only]")) part.hidden = false;
+  for (const part of form.querySelectorAll("[data-no-js-only]")) part.hidden = true;
+
   // ---- Sudo mode: the password prompt -------------------------------------
   const dialog = document.getElementById("sudo-dialog");
   const sudoPassword = document.getElementById("sudo-password");
@@ -40,6 +44,7 @@ if (form) {
       const finish = (ok) => {
         sudoForm.removeEventListener("submit", onSubmit);
         cancel.removeEventListener("click", onCancel);
+        dialog.removeEventListener("cancel", onCancel);
         dialog.close();
         resolve(ok);
       };
@@ -59,6 +64,7 @@ if (form) {
       };
       sudoForm.addEventListener("submit", onSubmit);
       cancel.addEventListener("click", onCancel);
+      dialog.addEventListener("cancel", onCancel);
       dialog.showModal();
       sudoPassword.focus();
     });
@@ -73,6 +79,19 @@ if (form) {
     return result;
   }
 
+  // A question in a <dialog>; resolves with the value of the button pressed.
+  function ask(question) {
+    return new Promise((resolve) => {
+      const onClose = () => {
+        question.removeEventListener("close", onClose);
+        resolve(question.returnValue);
+      };
+      question.returnValue = "";
+      question.addEventListener("close", onClose);
+      question.showModal();
+    });
+  }
+
   // ---- API Token -----------------------------------------------------------
   const tokenInput = document.getElementById("api-token");
   const toggle = form.querySelector("[data-action=toggle-token]");
@@ -81,7 +100,7 @@ if (form) {
   const pendingId = document.getElementById("pending-token-id");
   const pendingNotice = document.getElementById("pending-token-notice");
   const tokenStatus = document.getElementById("token-status");
-  let masked = tokenInput.value;
+  let masked = tokenInput.dataset.masked;
   let shown = false;
   let submitting = false;
 
@@ -102,6 +121,9 @@ if (form) {
     toggle.setAttribute("aria-label", value ? toggle.dataset.labelHide : toggle.dataset.labelShow);
     if (!value) tokenInput.value = masked;
   }
+
+  // The server shows a new token in full on the page after Generate.
+  setShown(tokenInput.dataset.shown === "1");
 
   toggle.addEventListener("click", async () => {
     if (shown) {
@@ -149,43 +171,82 @@ if (form) {
     event.preventDefault();
     const result = await withPassword(() => post(form.dataset.generateUrl, {}));
     if (!result?.response.ok) return;
+    // Shown at once, in full, with Copy beside it: the moment to copy it.
     masked = result.payload.masked;
     tokenInput.dataset.which = "pending";
     tokenInput.dataset.tokenId = String(result.payload.id);
     pendingId.value = String(result.payload.id);
-    setShown(false);
+    tokenInput.value = result.payload.token;
+    setShown(true);
     pendingNotice.hidden = false;
+    document.getElementById("confirm-password-link")?.closest("p")?.remove();
+    tokenInput.focus();
   });
 
-  // Leaving without saving discards the new token.
-  window.addEventListener("pagehide", () => {
+  // A generated token waits on the server until it is saved or discarded;
+  // leaving the page is still worth a question, since integrations keep
+  // using the old one until it is saved.
+  window.addEventListener("beforeunload", (event) => {
     if (pendingId.value && !submitting) {
-      const data = new FormData();
-      data.append("csrfmiddlewaretoken", csrf);
-      navigator.sendBeacon(form.dataset.discardUrl, data);
+      event.preventDefault();
+      event.returnValue = form.dataset.leaveWarning;
     }
   });
 
+  // "Stop … now": a dialog names the token's last use before it stops.
+  const stopDialog = document.getElementById("stop-dialog");
+  for (const stop of form.querySelectorAll("[data-action=stop-token]")) {
+    stop.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const heading = document.getElementById("stop-dialog-heading");
+      heading.textContent = heading.dataset.template.replace("TOKEN", stop.dataset.token);
+      document.getElementById("stop-dialog-last-use").textContent = document
+        .getElementById(stop.dataset.lastUse)
+        .textContent.replace(/\s+/g, " ")
+        .trim();
+      if ((await ask(stopDialog)) !== "stop") {
+        stop.focus();
+        return;
+      }
+      const stopForm = document.getElementById(stop.getAttribute("form"));
+      const stopped = await withPassword(() => post(stopForm.action, { confirmed: "1" }));
+      if (!stopped?.response.ok) return;
+      // The page again, at the result beside the token.
+      submitting = true;
+      history.replaceState(null, "", `${location.pathname}#token-result`);
+      location.reload();
+    });
+  }
+
+  // ---- Save ------------------------------------------------------------------
+  const clearDialog = document.getElementById("clear-dialog");
+  const confirmClear = document.getElementById("confirm-clear");
+
   // Addresses entered with Enter join the list when their check answers;
-  // Save waits for those answers, and for the password when the new token
-  // needs it, before it sends the form.
+  // Save waits for those answers, for the admin's word before it lifts
+  // every restriction, and for the password when the change needs it.
   async function submitWhenReady(needsPassword) {
     await checks;
-    if (needsPassword && !(await askPassword())) return;
     syncTextarea({ withTyped: true });
+    if (clearsTheList() && (await ask(clearDialog)) !== "clear") return;
+    if (clearsTheList()) confirmClear.value = "1";
+    if (needsPassword && !(await askPassword())) return;
     submitting = true;
     form.submit();
   }
 
+  function clearsTheList() {
+    return Number(form.dataset.savedEntries) > 0 && textarea.value.trim() === "" && confirmClear.value !== "1";
+  }
+
   form.addEventListener("submit", (event) => {
-    const needsPassword = Boolean(pendingId.value) && Date.now() > sudoUntil;
-    if (needsPassword || checksWaiting > 0) {
-      event.preventDefault();
-      submitWhenReady(needsPassword);
+    if (event.submitter?.hasAttribute("formaction")) {
+      // Discard new token: an ordinary post; the page that follows says so.
+      submitting = true;
       return;
     }
-    syncTextarea({ withTyped: true });
-    submitting = true;
+    event.preventDefault();
+    submitWhenReady(Boolean(pendingId.value) && Date.now() > sudoUntil);
   });
 
   // ---- Allowed IP Addresses ------------------------------------------------
@@ -195,6 +256,8 @@ if (form) {
   const newErrors = document.getElementById("allowlist-new-errors");
   const emptyNote = document.getElementById("allowlist-empty-note");
   const field = document.getElementById("allowlist-field");
+  const announce = document.getElementById("allowlist-status");
+  const addMine = field.querySelector("[data-action=add-my-address]");
   const labels = newEntry.dataset;
 
   field.querySelector(".no-js-allowlist").hidden = true;
@@ -218,6 +281,7 @@ if (form) {
     if (withTyped && newEntry.value.trim()) lines.push(newEntry.value.trim());
     textarea.value = lines.join("\n");
     emptyNote.hidden = lines.length > 0;
+    markCovered();
   }
 
   function errorItems(target, messages) {
@@ -230,7 +294,18 @@ if (form) {
     );
   }
 
-  function addRow(address, label) {
+  // Only the entries that are wrong turn red, each with its own message.
+  function markRow(row, messages) {
+    const invalid = messages.length > 0;
+    row.classList.toggle("invalid", invalid);
+    row.querySelector("input.address").setAttribute("aria-invalid", String(invalid));
+    errorItems(row.querySelector("ul.errors"), messages);
+  }
+
+  let rowCount = 0;
+
+  function addRow(address, label, messages = []) {
+    rowCount += 1;
     const row = document.createElement("li");
     row.className = "entry";
     const addressInput = document.createElement("input");
@@ -250,9 +325,19 @@ if (form) {
     remove.setAttribute("aria-label", `${labels.labelRemove} ${address}`);
     const errors = document.createElement("ul");
     errors.className = "errors";
+    errors.id = `allowlist-entry-errors-${rowCount}`;
+    const covered = document.createElement("p");
+    covered.className = "covered";
+    covered.id = `allowlist-entry-covered-${rowCount}`;
+    covered.hidden = true;
+    addressInput.setAttribute("aria-describedby", `${errors.id} ${covered.id}`);
     remove.addEventListener("click", () => {
+      // Focus stays in the list: on the next entry's Remove, else the box.
+      const next = row.nextElementSibling || row.previousElementSibling;
       row.remove();
       syncTextarea();
+      announce.textContent = `${labels.labelRemoved}: ${address}`;
+      (next?.querySelector("button") || newEntry).focus();
     });
     for (const input of [addressInput, labelInput]) {
       input.addEventListener("keydown", (event) => {
@@ -263,8 +348,9 @@ if (form) {
       });
       input.addEventListener("change", () => check(""));
     }
-    row.append(addressInput, labelInput, remove, errors);
+    row.append(addressInput, labelInput, remove, errors, covered);
     list.append(row);
+    markRow(row, messages);
     return row;
   }
 
@@ -301,38 +387,86 @@ if (form) {
     existing.forEach((row, index) => {
       const entry = byLine.get(index + 1);
       if (entry) row.querySelector("input.address").value = entry.text;
-      const messages = errorsByLine.get(index + 1) || [];
-      row.classList.toggle("invalid", messages.length > 0);
-      errorItems(row.querySelector("ul.errors"), messages);
+      markRow(row, errorsByLine.get(index + 1) || []);
     });
-    const kept = [];
+    // Typed or pasted, one behaviour: every line becomes an entry, and a
+    // wrong one is a red entry with its message, to be fixed in place.
     const messages = [...payload.notices];
-    // A typed line that is wrong stays in the box to be fixed; pasted
-    // lines that are wrong become entries marked with their message.
-    const pasted = newLines.length > 1;
+    const added = [];
     newLines.forEach((line, offset) => {
       const number = existing.length + offset + 1;
       const entry = byLine.get(number);
       if (entry) {
         addRow(entry.text, entry.label);
-      } else if (errorsByLine.has(number) && pasted) {
-        const [, address, label] = line.trim().match(/^(\S+)\s*(.*)$/);
-        const row = addRow(address, label);
-        row.classList.add("invalid");
-        errorItems(row.querySelector("ul.errors"), errorsByLine.get(number));
+        added.push(entry.text);
       } else if (errorsByLine.has(number)) {
-        kept.push(line);
+        const [, address, label] = line.trim().match(/^(\S+)\s*(.*)$/);
+        addRow(address, label, errorsByLine.get(number));
         messages.push(...errorsByLine.get(number));
       }
     });
     // The box is emptied only if it still holds what was sent: whatever
     // the admin typed meanwhile stays.
-    if (fromBox && newEntry.value === newText) {
-      newEntry.value = kept.join("");
-      newEntry.setAttribute("aria-invalid", String(kept.length > 0));
-    }
+    if (fromBox && newEntry.value === newText) newEntry.value = "";
     errorItems(newErrors, messages);
+    if (added.length) announce.textContent = `${labels.labelAdded}: ${added.join(", ")}`;
     syncTextarea();
+  }
+
+  // ---- Which entries a wider one already covers ------------------------------
+  // Addresses as numbers (BigInt, so IPv6 fits): [version, first, last].
+  function span(text) {
+    const [address, prefixText] = text.split("/");
+    let version;
+    let value = 0n;
+    if (/^\d+(\.\d+){3}$/.test(address)) {
+      version = 4;
+      for (const part of address.split(".")) value = (value << 8n) + BigInt(part);
+    } else if (address.includes(":")) {
+      version = 6;
+      const [head, tail = null] = address.split("::");
+      const left = head ? head.split(":") : [];
+      const right = tail ? tail.split(":") : [];
+      if (right.some((part) => part.includes(".")) || left.some((part) => part.includes("."))) return null;
+      const groups = tail === null ? left : [...left, ...Array(8 - left.length - right.length).fill("0"), ...right];
+      if (groups.length !== 8) return null;
+      for (const group of groups) value = (value << 16n) + BigInt(`0x${group || "0"}`);
+    } else {
+      return null;
+    }
+    const bits = version === 4 ? 32n : 128n;
+    const prefix = prefixText === undefined ? bits : BigInt(prefixText);
+    const size = 1n << (bits - prefix);
+    const first = value - (value % size);
+    return [version, first, first + size - 1n];
+  }
+
+  function covers(outer, inner) {
+    return outer && inner && outer[0] === inner[0] && outer[1] <= inner[1] && inner[2] <= outer[2]
+      && (outer[1] !== inner[1] || outer[2] !== inner[2]);
+  }
+
+  function markCovered() {
+    const spans = rows().map((row) => [row, row.querySelector("input.address").value.trim()]);
+    const known = spans.map(([row, text]) => [row, text, row.classList.contains("invalid") ? null : safeSpan(text)]);
+    for (const [row, text, own] of known) {
+      const wider = known.find(([other, , theirs]) => other !== row && covers(theirs, own));
+      const note = row.querySelector("p.covered");
+      note.hidden = !wider;
+      note.textContent = wider ? labels.labelCovered.replace("ENTRY", text).replace("RANGE", wider[1]) : "";
+    }
+    if (addMine) {
+      const mine = safeSpan(addMine.dataset.address);
+      addMine.hidden = known.some(([, , theirs]) => theirs && mine && theirs[0] === mine[0] && theirs[1] <= mine[1] && mine[2] <= theirs[2]);
+    }
+  }
+
+  function safeSpan(text) {
+    try {
+      return span(text);
+    } catch {
+      return null;
+    }
   }
 
   newEntry.addEventListener("keydown", (event) => {
@@ -348,7 +482,6 @@ if (form) {
       check(text);
     }
   });
-  const addMine = field.querySelector("[data-action=add-my-address]");
   if (addMine) addMine.addEventListener("click", () => check(addMine.dataset.address));
 
   for (const line of textarea.value.split(/\r\n|\r|\n/)) {
@@ -357,9 +490,34 @@ if (form) {
     addRow(match[1], match[2]);
   }
   syncTextarea();
-  if (field.classList.contains("invalid")) check("");
+  if (field.dataset.hasErrors === "1") check("");
 
-  // The server refused a Save because the password is older than 15
-  // minutes (this page's estimate was too kind): ask now, then save again.
+  // ---- After a Save ------------------------------------------------------------
+  // The error summary (or the result beside Save) takes focus, so a screen
+  // reader reads it and the keyboard starts from there.
+  const summary = document.getElementById("security-summary");
+  const result = document.getElementById("security-result");
+  const tokenResult = document.getElementById("token-result");
+  if (summary) {
+    summary.focus();
+    for (const link of summary.querySelectorAll("a[data-target]")) {
+      link.addEventListener("click", async (event) => {
+        event.preventDefault();
+        await checks;
+        let target = document.getElementById(link.dataset.target);
+        if (link.dataset.target === "id_allowed_addresses") {
+          target = list.querySelector("li.entry.invalid input.address") || newEntry;
+        }
+        target.focus();
+      });
+    }
+  } else if (result.textContent.trim()) {
+    result.focus();
+  } else if (tokenResult.textContent.trim()) {
+    tokenResult.focus();
+  }
+
+  // The server refused a Save that needs the password (this page's estimate
+  // was too kind, or the change weakens protection): ask now, then save again.
   if (form.dataset.sudoNeeded === "1") submitWhenReady(true);
 }

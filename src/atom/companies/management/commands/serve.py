@@ -1,3 +1,4 @@
+import ipaddress
 import os
 import secrets
 import sys
@@ -39,6 +40,16 @@ def startup_lock():
             cursor.execute("SELECT pg_advisory_unlock(%s)", [STARTUP_LOCK])
 
 
+def local_demo(host: str) -> bool:
+    """Whether ``host`` is a loopback address: only this machine can reach the server."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 class Command(BaseCommand):
     help = (
         "Apply migrations, create the demo company on an empty database (printing its owner's "
@@ -62,6 +73,17 @@ class Command(BaseCommand):
             if not no_demo and not Company.objects.exists():
                 self.create_demo()
         connections.close_all()
+        if local_demo(host) and "ATOM_ALLOW_PRIVATE_ADDRESSES" not in os.environ:
+            # On a loopback address every visitor is this machine (127.0.0.1),
+            # which the strict default could never put on the Allowed IP
+            # Addresses: the local demo would have no list it can save. A
+            # deployment (0.0.0.0, a public address) keeps the default.
+            os.environ["ATOM_ALLOW_PRIVATE_ADDRESSES"] = "1"
+            self.stdout.write(
+                "Serving on a loopback address (a local demo): the Allowed IP Addresses may "
+                "hold private and loopback addresses (ATOM_ALLOW_PRIVATE_ADDRESSES=1). A "
+                "deployment on 0.0.0.0 or a public address keeps them refused."
+            )
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(
             f"Atom is starting at http://{shown_host}:{port}/ (log in, then Settings > My Company > Settings)."
