@@ -48,6 +48,7 @@ def test_prune_deletes_only_idempotency_keys_older_than_24_hours(keys_of_all_age
     assert prune(batch_size=2).splitlines() == [
         "Deleted 3 idempotency keys older than 24 hours.",
         "Marked 0 old API tokens whose grace period ended as expired.",
+        "Reminded owners and admins of 0 expiring integration tokens; recorded 0 expired ones.",
     ]
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"new", "now"}
     assert FlowRun.objects.count() == 5  # the runs themselves stay

@@ -8,7 +8,8 @@ holds, short while Atom serves; running it twice, or on two hosts at once,
 is harmless.
 
 It also marks ended grace periods as expired and lapsed pending tokens as
-discarded (audited once each). Enforcement never waits for it: the gate
+discarded (audited once each), and sends the reminders of integration
+tokens about to expire (7 days and 1 day before, once each). Enforcement never waits for it: the gate
 compares every token's expiry with the clock, and the request path itself
 never writes these rows.
 """
@@ -22,12 +23,13 @@ from django.utils import timezone
 from atom.api.idempotency import lifetime
 from atom.api.models import IdempotencyKey
 from atom.security.api_tokens import expire_due
+from atom.security.integrations import remind_and_expire
 
 
 class Command(BaseCommand):
     help = (
-        "Delete Idempotency-Key records older than 24 hours and mark ended token grace "
-        "periods as expired (run it from cron or a timer)."
+        "Delete Idempotency-Key records older than 24 hours, mark ended token grace "
+        "periods as expired and remind of expiring integration tokens (run it hourly)."
     )
 
     def add_arguments(self, parser):
@@ -51,3 +53,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Deleted {deleted} idempotency keys older than {hours} hours.")
         expired_tokens = expire_due()
         self.stdout.write(f"Marked {expired_tokens} old API tokens whose grace period ended as expired.")
+        # Hourly, like this command: reminders 7 days and 1 day before an
+        # integration token expires, and the expiry itself, once each.
+        reminded, lapsed = remind_and_expire()
+        self.stdout.write(
+            f"Reminded owners and admins of {reminded} expiring integration tokens; "
+            f"recorded {lapsed} expired ones."
+        )
