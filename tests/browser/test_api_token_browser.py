@@ -164,6 +164,15 @@ def test_leaving_with_an_unsaved_token_asks_and_the_token_waits_in_another_tab(p
     page.wait_for_timeout(500)
     assert asked == ["beforeunload"]
     expect(page).to_have_url(re.compile(r"/settings/my-company/settings/"))
+    # Renaming the company comes back here without a question; the token waits.
+    page.get_by_label("Company name").fill("Acme Two")
+    page.get_by_role("button", name="Save company name").click()
+    expect(page.locator("ul.messages")).to_contain_text(
+        "Saved. Your company is now called Acme Two."
+    )
+    assert asked == ["beforeunload"]
+    expect(token_field(page)).to_have_value(new_token)
+
     page.remove_listener("dialog", stay)
 
     # The same admin opens Settings in a second tab: the new token is still there.

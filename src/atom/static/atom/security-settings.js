@@ -186,6 +186,11 @@ if (form) {
   // A generated token waits on the server until it is saved or discarded;
   // leaving the page is still worth a question, since integrations keep
   // using the old one until it is saved.
+  // Renaming the company comes back to this page, where the token still
+  // waits: nothing to warn about.
+  document.querySelector("#company-heading + form")?.addEventListener("submit", () => {
+    submitting = true;
+  });
   window.addEventListener("beforeunload", (event) => {
     if (pendingId.value && !submitting) {
       event.preventDefault();
