@@ -38,7 +38,7 @@ from other addresses get `403 ip_not_allowed`.
 
 **Errors.** Every error is JSON: `{"error": "<code>", "message": "<what to do>"}`:
 400 `validation_error`, 401 `token_missing` / `token_invalid` / `token_expired`,
-403 `ip_not_allowed` / `insufficient_scope`,
+403 `ip_not_allowed` / `insufficient_scope` / `https_required` (plain HTTP to an HTTPS server),
 404 `not_found`, 409 `conflict`, 413 `payload_too_large`, 415 `unsupported_media_type`,
 429 `rate_limited` (with `Retry-After`), 503 `unavailable`.
 
