@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from atom.accounts.models import Role
-from atom.accounts.user_sessions import end_sessions
+from atom.audit.actors import Actor
 from atom.audit.models import AuditEvent
+from atom.signins.services import end_sessions
 from tests.helpers import add, sudo_ends_at
 
 
@@ -90,7 +91,7 @@ def test_it_ends_only_live_sessions_of_that_user(owner, admin):
     signed_in(owner)
     signed_in(admin)
     signed_in(admin)
-    assert end_sessions(admin) == 2
+    assert end_sessions(admin, actor=Actor.operator(), reason="deactivated") == 2
     assert sessions_of(owner) == 1
 
 
@@ -103,3 +104,35 @@ def test_it_sends_an_owner_who_lowered_their_own_role_to_log_in_again(as_user, o
     assert sessions_of(owner) == 0
     page = client.get(reverse("accounts:login"))
     assert "owner@acme.example is now Admin." in page.content.decode()
+
+
+def test_it_ends_every_session_when_the_password_is_reset_by_link(client, agent):
+    import re
+
+    from django.core import mail
+
+    laptop = signed_in(agent, sudo=True)
+    assert laptop.get("/").status_code == 200
+    client.post(reverse("accounts:password_reset"), {"email": agent.email})
+    link = re.search(r"https?://[^/]+(/password-reset/\S+)", mail.outbox[-1].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = "a brand new passphrase for qzv"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done["Location"] == reverse("accounts:password_reset_complete")
+    assert sessions_of(agent) == 0
+    assert laptop.get("/").status_code == 302
+    event = AuditEvent.objects.get(action="sessions.ended")
+    assert event.details["reason"] == "password_reset" and event.details["count"] == 1
+
+
+def test_it_ends_every_session_when_an_admin_resets_the_second_factor(agent):
+    from atom.twofactor import services as twofactor
+
+    phone = signed_in(agent)
+    assert phone.get("/").status_code == 200
+    twofactor.reset(agent, Actor.operator())
+    assert sessions_of(agent) == 0
+    event = AuditEvent.objects.get(action="sessions.ended")
+    assert event.details["reason"] == "second_factor_reset"

@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from atom.accounts import user_sessions
 from atom.accounts.models import Role, User
 from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.mail.notify import notify
 from atom.security.locks import lock_policy
+from atom.signins.services import end_sessions
 
 
 class UserChangeRefused(Exception):
@@ -82,7 +82,7 @@ def change_role(actor: Actor, target: User, role: str) -> None:
         target.save(update_fields=["role"])
         details = {"email": target.email, "from": old, "to": role}
         if _RANK[Role(role)] < _RANK[Role(old)]:
-            details["sessions_ended"] = user_sessions.end_sessions(target)
+            details["sessions_ended"] = end_sessions(target, actor=actor, reason="role_lowered")
         record("user.role_changed", company=target.company, actor=actor, details=details)
         if _RANK[Role(role)] > _RANK[Role(old)] and role != Role.AGENT:
             notify(
@@ -113,7 +113,7 @@ def set_active(actor: Actor, target: User, active: bool) -> None:
         target.save(update_fields=["is_active"])
         details: dict[str, object] = {"email": target.email}
         if not active:
-            details["sessions_ended"] = user_sessions.end_sessions(target)
+            details["sessions_ended"] = end_sessions(target, actor=actor, reason="deactivated")
         record(
             "user.deactivated" if not active else "user.reactivated",
             company=target.company,

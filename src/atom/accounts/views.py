@@ -305,6 +305,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         record("password.reset", request=self.request, user=form.user)
+        # Whoever knew the old password is signed out everywhere, and the
+        # account's owner hears of it even if the reset was not theirs.
+        actor = Actor.for_user(
+            form.user,
+            ip=getattr(self.request, "client_ip", None) and str(self.request.client_ip),
+            user_agent=self.request.META.get("HTTP_USER_AGENT", ""),
+        )
+        end_sessions(form.user, actor=actor, reason="password_reset")
+        notify("password.changed", company=form.user.company, actor=actor, user=form.user)
         return response
 
 

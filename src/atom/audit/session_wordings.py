@@ -136,6 +136,8 @@ def _sessions_ended(d: Details) -> str:
     reasons = {
         "password_changed": _("their password changed"),
         "deactivated": _("they were deactivated"),
+        "role_lowered": _("their role was lowered"),
+        "password_reset": _("their password was reset"),
         "second_factor_reset": _("their two-step verification was reset"),
         "signed_out_everywhere": _("they signed out everywhere"),
         "signed_out_by_admin": _("an admin signed them out"),

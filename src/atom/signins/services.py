@@ -8,7 +8,9 @@ when and why it ended.
 
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,10 @@ def end_sessions(user, *, except_session_key: str | None = None, actor: Actor, r
     before SignIn rows existed gets its row at its first request
     (atom.signins.tracking.touch); after a password change Django's own
     session hash check also refuses it.
+
+    This is the one way Atom ends a user's sessions: deactivation and a
+    lower role (atom.accounts.services), a password change or reset, a
+    second factor reset and "Sign out everywhere" all call it.
     """
     with transaction.atomic():
         kept = _keep(except_session_key)
@@ -36,14 +42,38 @@ def end_sessions(user, *, except_session_key: str | None = None, actor: Actor, r
             .exclude(id=kept)
         )
         _end(rows, reason)
-        if rows:
+        count = len(rows) + _end_untracked(user, except_session_key)
+        if count:
             record(
                 "sessions.ended",
                 company=user.company,
                 actor=actor,
-                details={"email": user.email, "reason": reason, "count": len(rows)},
+                details={"email": user.email, "reason": reason, "count": count},
             )
-    return len(rows)
+    return count
+
+
+def _end_untracked(user, except_session_key: str | None) -> int:
+    """Delete the user's sessions that have no SignIn row yet; how many.
+
+    A session gets its row at its first request after log-in (or after
+    this feature arrived), so one opened and never used since is only in
+    Django's store, where the user's id sits inside each signed payload:
+    this decodes every live session, a few microseconds each, for a change
+    a person makes by hand, never on the request path.
+    """
+    wanted = str(user.pk)
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    if except_session_key:
+        live = live.exclude(session_key=except_session_key)
+    doomed = [
+        session.session_key
+        for session in live.only("session_key", "session_data").iterator(chunk_size=2000)
+        if session.get_decoded().get(SESSION_KEY) == wanted
+    ]
+    if doomed:
+        Session.objects.filter(session_key__in=doomed).delete()
+    return len(doomed)
 
 
 def _keep(session_key: str | None) -> int | None:

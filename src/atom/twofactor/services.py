@@ -23,6 +23,7 @@ from atom.audit.actors import Actor
 from atom.audit.log import record
 from atom.mail.notify import notify
 from atom.security import keyring
+from atom.signins.services import end_sessions
 from atom.twofactor import codes
 from atom.twofactor.models import AuthenticatorApp, Passkey, RecoveryCode
 
@@ -250,6 +251,8 @@ def reset(user, actor: Actor) -> bool:
             company=user.company,
             details={"email": user.email, "had_second_factor": had},
         )
+        # Whoever was signed in with the lost factor must prove themselves again.
+        end_sessions(user, actor=actor, reason="second_factor_reset")
         if had:
             notify(
                 "second_factor.reset",
