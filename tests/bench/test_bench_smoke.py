@@ -24,7 +24,17 @@ pytestmark = [
 ]
 
 # "django": the plain Django project of bench/baseline, the API's yardstick.
-ENDPOINTS = {"ping", "django", "company", "webhook", "send", "console", "disallowed", "bad_token"}
+ENDPOINTS = {
+    "ping",
+    "django",
+    "company",
+    "integration",
+    "webhook",
+    "send",
+    "console",
+    "disallowed",
+    "bad_token",
+}
 CHANGES = {"token_save", "token_revoke", "grace_end", "allowlist_save"}
 
 
