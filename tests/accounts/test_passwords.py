@@ -10,7 +10,7 @@ from django.urls import reverse
 from atom.accounts.models import User
 from atom.audit.models import AuditEvent
 from atom.security.models import SecurityPolicy
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, sudo_ends_at
 
 CHANGE = reverse("accounts:password_change")
 
@@ -240,3 +240,17 @@ class TestAddUser:
         assert response["Location"] == CHANGE
         assert "Your password was set by an admin" in client.get(CHANGE).content.decode()
         assert client.get("/").status_code == 302
+
+
+def test_it_asks_again_for_the_current_password_of_a_required_change_outside_sudo_mode(
+    as_user, agent
+):
+    agent.must_change_password = True
+    agent.password_change_reason = "initial"
+    agent.save()
+    client = as_user(agent, sudo=True)
+    fresh = client.get("/account/password/").content.decode()
+    assert 'name="current_password"' not in fresh
+    sudo_ends_at(client, 0)
+    stale = client.get("/account/password/").content.decode()
+    assert 'name="current_password"' in stale

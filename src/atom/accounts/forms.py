@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from atom.accounts import verification
 from atom.accounts.models import Role, User, normalize_email
+from atom.accounts.sudo import in_sudo
 from atom.accounts.validators import company_minimum
 from atom.security.core import password_size
 
@@ -100,6 +101,12 @@ class ChangePasswordForm(NewPasswordForm):
         self.request = request
         self.locked_out = False
         super().__init__(request.user, *args, **kwargs)
+        if request.user.must_change_password and in_sudo(request):
+            # The required change right after log-in: the password was typed
+            # seconds ago (log-in grants sudo mode), so asking for it again
+            # proves nothing. Outside sudo mode it is asked, as always.
+            del self.fields["current_password"]
+            self.fields["new_password1"].widget.attrs["autofocus"] = True
 
     def clean_current_password(self):
         value = self.cleaned_data["current_password"]
