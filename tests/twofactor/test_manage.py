@@ -105,6 +105,20 @@ def test_new_recovery_codes_need_sudo_and_replace_the_old_ones(as_user, owner):
     assert AuditEvent.objects.filter(action="twofactor.recovery_codes_generated").count() == 2
 
 
+def test_new_recovery_codes_never_sit_in_the_session_store_in_clear(as_user, owner):
+    from django.contrib.sessions.models import Session
+
+    enrol_app(owner)
+    client = as_user(owner)
+    client.post("/account/two-step/recovery-codes/regenerate/")
+    # Between the Save and the page that shows them, the codes wait in the session.
+    stored = "".join(str(row.get_decoded()) for row in Session.objects.all())
+    page = client.get("/account/two-step/recovery-codes/").content.decode()
+    new = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", page)
+    assert len(new) == 10
+    assert not [code for code in new if code in stored]
+
+
 def test_sudo_asks_for_the_second_step_when_the_user_has_one(as_user, owner):
     secret, _recovery = enrol_app(owner)
     client = as_user(owner, sudo=False)

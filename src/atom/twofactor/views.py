@@ -31,7 +31,8 @@ from atom.twofactor.verify import refused
 # The secret being set up, encrypted with the token key ring: it is in the
 # session only until the first code matches (then it is saved, encrypted).
 NEW_SECRET_KEY = "twofactor_new_secret"  # noqa: S105 - a session key name
-# New recovery codes, shown on the next page only, then gone.
+# New recovery codes, shown on the next page only, then gone; encrypted
+# like the secret, so the session store never holds them in clear.
 NEW_CODES_KEY = "twofactor_new_codes"
 
 
@@ -114,16 +115,17 @@ def authenticator(request: HttpRequest) -> HttpResponse:
 def _show_codes(request: HttpRequest, new_codes: list[str]) -> HttpResponse:
     if not new_codes:
         return redirect("twofactor:manage")
-    request.session[NEW_CODES_KEY] = new_codes
+    request.session[NEW_CODES_KEY] = keyring.vault().encrypt("\n".join(new_codes))
     return redirect("twofactor:recovery_codes")
 
 
 @never_cache
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    shown = request.session.pop(NEW_CODES_KEY, None)
-    if not shown:
+    sealed = request.session.pop(NEW_CODES_KEY, None)
+    if not sealed:
         return redirect("twofactor:manage")
+    shown = keyring.vault().decrypt(sealed).split("\n")
     text = "\n".join(shown) + "\n"
     return render(
         request,
