@@ -175,3 +175,15 @@ def test_adding_removing_and_using_factors_queue_the_users_security_emails(as_us
     assert "An authenticator app was added" in emails[0].body
     assert "An authenticator app was removed" in emails[1].body
     assert all(code not in email.body for email in emails for code in recovery)
+
+
+def test_new_recovery_codes_queue_the_users_security_email_without_the_codes(as_user, owner):
+    from atom.mail.models import SecurityEmail
+
+    enrol_app(owner)
+    client = as_user(owner)
+    page = client.post("/account/two-step/recovery-codes/regenerate/", follow=True)
+    new = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", page.content.decode())
+    email = SecurityEmail.objects.get(recipient=owner, event="recovery_codes.regenerated")
+    assert "the old ones no longer work" in email.body
+    assert len(new) == 10 and not [code for code in new if code in email.body]

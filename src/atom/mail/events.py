@@ -161,6 +161,14 @@ EVENTS: dict[str, Event] = {
         lambda d: _("A second factor was removed from your account"),
         lambda d: _("%(method)s was removed from the two-step verification of your account.") % d,
     ),
+    "recovery_codes.regenerated": Event(
+        USER,
+        None,
+        lambda d: _("New recovery codes were made for your account"),
+        lambda d: _(
+            "New recovery codes were made for your account; the old ones no longer work."
+        ),
+    ),
     "recovery_code.used": Event(
         USER,
         None,

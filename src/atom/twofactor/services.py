@@ -182,6 +182,7 @@ def regenerate_recovery_codes(user, actor: Actor) -> list[str]:
             company=user.company,
             details={"email": user.email, "count": len(new)},
         )
+        _tell(user, actor, "recovery_codes.regenerated")
         return new
 
 
