@@ -99,6 +99,10 @@ EXAMPLES = {
         "Saved the new API token …Q2ZX; the old token …FMHY keeps working 7 days, "
         "until 8 Dec 2026, 13:53 UTC",
     ),
+    "token.new_address": (
+        {"last4": "FMHY", "address": "200.1.2.3"},
+        "The API token …FMHY was used from 200.1.2.3 for the first time",
+    ),
     "token.expired": (
         {"last4": "FMHY"},
         "The old API token …FMHY stopped working: its grace period ended",

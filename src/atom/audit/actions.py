@@ -57,6 +57,7 @@ LABELS = {
     "token.revoked": _("Old API token revoked"),
     "token.rotated": _("API token rotated by an operator"),
     "tokens.reencrypted": _("API tokens re-encrypted by an operator"),
+    "token.new_address": _("API token used from a new address"),
     "integration.created": _("Integration token created"),
     "integration.rotated": _("Integration token rotated"),
     "integration.revoked": _("Integration token revoked"),
@@ -89,6 +90,7 @@ GROUPS = {
             "token.revoked",
             "token.rotated",
             "tokens.reencrypted",
+            "token.new_address",
         ),
     ),
     "integration_tokens": (

@@ -219,6 +219,13 @@ def _token_expired(d: Details) -> str:
     }
 
 
+def _token_new_address(d: Details) -> str:
+    return _("The API token %(token)s was used from %(address)s for the first time") % {
+        "token": token(d.text("last4")),
+        "address": address(d.get("address")),
+    }
+
+
 def _token_revoked(d: Details) -> str:
     values = {"token": token(d.text("last4"))}
     if d.get("early"):
@@ -421,6 +428,7 @@ WORDINGS: dict[str, Callable[[Details], str]] = {
     "token.expired": _token_expired,
     "token.revoked": _token_revoked,
     "token.rotated": _token_rotated,
+    "token.new_address": _token_new_address,
     "tokens.reencrypted": _tokens_reencrypted,
     "company.rate_limit_changed": _rate_limit_changed,
     "flow.created": _flow_created,

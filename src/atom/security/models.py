@@ -169,6 +169,19 @@ class IntegrationToken(models.Model):
         ]
 
 
+class ApiTokenAddress(models.Model):
+    """An address the company's API token was used from, so a new one is noticed once."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="addresses")
+    address = models.GenericIPAddressField()
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "address"], name="security_token_address_unique"),
+        ]
+
+
 class IntegrationTokenAddress(models.Model):
     """An address an integration token was used from, so a new one is noticed once."""
 

@@ -21,16 +21,12 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
 from atom.api.errors import ApiError
 from atom.security.core import tokens
-from atom.security.models import ApiToken
 from atom.security.runtime.counters import counters
 from atom.security.runtime.state import CompanyState, TokenState, state
 
@@ -190,33 +186,14 @@ def check(request: HttpRequest) -> Access:
 
 
 def _note_last_use(request: HttpRequest, token: TokenState, now: float) -> None:
-    interval = settings.ATOM_LAST_USE_INTERVAL_SECONDS
-    if token.integration:
-        _note_integration_use(request, token, now, interval)
-        return
-    if not state.last_use_due(token.id, now, interval):
-        return
-    moment = timezone.now()
-    # The condition makes every process but the first in each interval a
-    # no-op, so hosts do not take turns writing.
-    ApiToken.objects.filter(id=token.id).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=moment - timedelta(seconds=interval))
-    ).update(
-        last_used_at=moment,
-        last_used_ip=str(request.client_ip) if getattr(request, "client_ip", None) else None,
-        last_used_user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-    )
-
-
-def _note_integration_use(
-    request: HttpRequest, token: TokenState, now: float, interval: float
-) -> None:
     # Keyed by address too, so a first call from a new address is noticed
     # at once rather than at the next interval.
+    interval = settings.ATOM_LAST_USE_INTERVAL_SECONDS
     ip = getattr(request, "client_ip", None)
     address = str(ip) if ip is not None else None
-    if not state.last_use_due(("integration", token.id, address), now, interval):
+    if not state.last_use_due((token.integration, token.id, address), now, interval):
         return
-    from atom.security.runtime.integration_use import note_use
+    from atom.security.runtime import token_use
 
-    note_use(token.id, address, request.META.get("HTTP_USER_AGENT", ""), interval)
+    note = token_use.note_integration_use if token.integration else token_use.note_use
+    note(token.id, address, request.META.get("HTTP_USER_AGENT", ""), interval)
