@@ -140,3 +140,22 @@ def test_it_asks_about_the_clear_with_the_other_errors_of_the_save(as_user, owne
     assert "fix these 2 problems" in html
     assert "An empty list removes every address restriction" in html
     assert "Password Size must be from 8 to 64; 7 is outside." in html
+
+
+def test_it_links_the_session_limits_errors_from_the_summary(as_user, owner, acme):
+    before = SecurityPolicy.objects.get(company=acme).revision
+    data = section_form(acme, idle_timeout="7", session_length="nonsense")
+    html = as_user(owner).post(SAVE, data, **PUBLIC).content.decode()
+    summary = html[html.index('id="security-summary"') :]
+    for target in ("id_idle_timeout", "id_session_length"):
+        assert f'href="#{target}"' in summary, target
+    assert SecurityPolicy.objects.get(company=acme).revision == before
+
+
+def test_it_links_a_refused_two_step_requirement_from_the_summary(as_user, owner, acme):
+    # The owner has no second factor yet: requiring it would lock them out.
+    data = section_form(acme, require_two_factor="on", two_factor_grace="0")
+    html = as_user(owner).post(SAVE, data, **PUBLIC).content.decode()
+    summary = html[html.index('id="security-summary"') :]
+    assert 'href="#id_require_two_factor"' in summary
+    assert SecurityPolicy.objects.get(company=acme).require_two_factor is False

@@ -56,6 +56,9 @@ SUMMARY_TARGETS = (
     ("old_token_grace", "api-token"),
     ("allowed_addresses", "id_allowed_addresses"),
     ("password_size", "id_password_size"),
+    ("require_two_factor", "id_require_two_factor"),
+    ("idle_timeout", "id_idle_timeout"),
+    ("session_length", "id_session_length"),
 )
 TOKEN_FIELDS = ("pending_token", "old_token_grace")
 
