@@ -254,3 +254,9 @@ def test_it_asks_again_for_the_current_password_of_a_required_change_outside_sud
     sudo_ends_at(client, 0)
     stale = client.get("/account/password/").content.decode()
     assert 'name="current_password"' in stale
+
+
+def test_the_password_prompt_says_how_long_a_confirmation_lasts(as_user, agent, settings):
+    settings.ATOM_SUDO_MINUTES = 5
+    page = as_user(agent, sudo=False).get("/account/confirm-password/").content.decode()
+    assert "needs your password from the last 5 minutes" in page
