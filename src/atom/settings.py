@@ -118,6 +118,15 @@ ATOM_UNKNOWN_TOKENS_REMEMBERED = env.integer(
 ATOM_COUNTER_KEYS_REMEMBERED = env.integer(
     "ATOM_COUNTER_KEYS_REMEMBERED", 100_000, minimum=1, maximum=10_000_000
 )
+# Companies (allowlist, limits), known tokens and verified Authorization
+# headers each serving process keeps in memory, each table at most this many:
+# past it the least recently used entry is evicted and loaded again (one
+# query) on its next use, so memory stays bounded however many companies
+# call. `state.stats()` (atom.security.runtime.state) reports the hit rate.
+# Entries per table; default 50,000.
+ATOM_SECURITY_CACHE_ENTRIES = env.integer(
+    "ATOM_SECURITY_CACHE_ENTRIES", 50_000, minimum=1, maximum=10_000_000
+)
 # Flows whose definition (company, variables) each process keeps for their
 # webhooks, so that a webhook call does not query its flow. Past the bound
 # the table is emptied. Flows; default 10,000.

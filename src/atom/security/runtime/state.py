@@ -2,8 +2,10 @@
 
 Checking a token or an address against the database on every request would
 cost one round trip each and halve throughput (see docs/benchmarks.md). Each
-process instead keeps the tokens and company allowlists it has used, and at
-most every ATOM_PROPAGATION_INTERVAL seconds asks whether anything changed
+process instead keeps the tokens and company allowlists it has used most
+recently (at most ATOM_SECURITY_CACHE_ENTRIES of each; ``state.stats()``
+tells how many and how often they answered), and at most every
+ATOM_PROPAGATION_INTERVAL seconds asks whether anything changed
 (atom.security.runtime.notifications): the row ``SecurityGeneration``, which every
 save of a token or an allowlist raises in the same transaction, and with
 REDIS_URL an announcement on Redis made after that commit. When either
@@ -20,10 +22,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Hashable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address, ip_network
+from typing import Any
 
 from django.conf import settings
 
@@ -98,24 +102,55 @@ class CompanyState:
 
 
 class SecurityState:
+    """This process's tables of tokens, headers and companies, each an LRU.
+
+    Every table is bounded by ATOM_SECURITY_CACHE_ENTRIES (read when an entry
+    is added, so a lower bound takes effect at the next miss): however many
+    companies call, a process holds at most that many of each, and an
+    evicted entry is loaded again on its next use, one query. What a hit
+    costs: one dict lookup, an O(1) ``move_to_end`` (an OrderedDict relinks
+    one node of its list) and an integer increment; only a miss reads the
+    setting and may evict (``popitem(last=False)``, O(1) too).
+
+    No lock on these paths: gunicorn's sync workers run one request at a
+    time, and with threads (the test live server) a table emptied or an
+    entry evicted by another thread meanwhile only costs a reload; the
+    counts of hits and misses may then be off by the racing increments.
+    """
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._generation: tuple[int, int] | None = None
         self._checked_at = float("-inf")
-        self._tokens: dict[str, TokenState | None] = {}
-        self._verified: dict[str, TokenState] = {}
-        self._companies: dict[int, CompanyState] = {}
-        self._last_use_written: dict[Hashable, float] = {}
+        # Known tokens (company and integration) by digest.
+        self._tokens: OrderedDict[str, TokenState] = OrderedDict()
+        # Digests of no token, so that a repeated bad token costs a lookup,
+        # not a query. Apart from the known ones, so that random tokens can
+        # never evict a company's token; emptied past its own bound.
+        self._unknown: dict[str, None] = {}
+        self._verified: OrderedDict[str, TokenState] = OrderedDict()
+        self._companies: OrderedDict[int, CompanyState] = OrderedDict()
+        self._last_use_written: OrderedDict[Hashable, float] = OrderedDict()
         # Counts every drop of the caches (a change seen, or forget()).
         self._drops = 0
+        # Lookups answered from memory, and those that needed the database,
+        # since the process started (a drop does not reset them).
+        self._hits = 0
+        self._misses = 0
+
+    def _drop_tables(self) -> None:
+        """Start every table afresh: new objects, so a lookup that captured
+        the old ones before its query can only write into the dropped ones."""
+        self._tokens = OrderedDict()
+        self._unknown = {}
+        self._verified = OrderedDict()
+        self._companies = OrderedDict()
 
     def forget(self) -> None:
         with self._lock:
             self._drops += 1
-            self._tokens = {}
-            self._verified = {}
-            self._companies = {}
-            self._last_use_written = {}
+            self._drop_tables()
+            self._last_use_written = OrderedDict()
             self._generation = None
             self._checked_at = float("-inf")
 
@@ -128,6 +163,28 @@ class SecurityState:
         hold when it moved, so they follow the same change notification.
         """
         return self._drops
+
+    def stats(self) -> dict[str, int | float]:
+        """How big this process's tables are and how often they answered.
+
+        ``entries`` counts the companies, tokens and verified headers held
+        (each table holds at most ``limit``); ``hits`` and ``misses`` count
+        lookups since the process started; ``hit_rate`` is hits over both
+        (0.0 before any lookup).
+        """
+        hits, misses = self._hits, self._misses
+        companies, tokens, headers = len(self._companies), len(self._tokens), len(self._verified)
+        return {
+            "entries": companies + tokens + headers,
+            "companies": companies,
+            "tokens": tokens,
+            "headers": headers,
+            "unknown_tokens": len(self._unknown),
+            "limit": settings.ATOM_SECURITY_CACHE_ENTRIES,
+            "hits": hits,
+            "misses": misses,
+            "hit_rate": hits / (hits + misses) if hits + misses else 0.0,
+        }
 
     def refresh(self) -> None:
         """Drop what this process knows if another process saved a change.
@@ -146,9 +203,7 @@ class SecurityState:
             self._checked_at = now
             if value != self._generation:
                 self._drops += 1
-                self._tokens = {}
-                self._verified = {}
-                self._companies = {}
+                self._drop_tables()
                 self._generation = value
 
     def verified(self, header: str | None) -> TokenState | None:
@@ -156,54 +211,60 @@ class SecurityState:
 
         Keyed by the header's exact text, a client repeating its header skips
         parsing and digesting it. Only headers of tokens that exist are kept
-        (see remember), so garbage cannot grow this; the cache is dropped
-        with the rest on every change, and validity (a grace period ending)
-        is still checked against the clock by the caller.
+        (see token), so garbage cannot grow this; the cache is dropped with
+        the rest on every change, and validity (a grace period ending) is
+        still checked against the clock by the caller. A header not found
+        here is not counted as a miss: the token lookup that follows counts.
         """
-        return self._verified.get(header) if header else None
+        if not header:
+            return None
+        verified = self._verified
+        found = verified.get(header)
+        if found is not None:
+            self._hits += 1
+            _touch(verified, header)
+        return found
 
     def token(self, digest: str, header: str | None = None) -> TokenState | None:
         """The token with this digest, loaded once per change; None if unknown.
 
         ``header``, the Authorization header it came from, is remembered for
-        ``verified`` when the token exists. Bounded: a token has one spelling
-        but for the case of "Bearer", at most 2**6 headers per token.
+        ``verified`` when the token exists.
         """
+        return self._lookup(digest, header, _load_company_token)
+
+    def integration_token(self, digest: str, header: str | None = None) -> TokenState | None:
+        """The integration token with this digest (current or in grace), as ``token`` does."""
+        return self._lookup(digest, header, load_integration_token)
+
+    def _lookup(
+        self, digest: str, header: str | None, load: Callable[[str], TokenState | None]
+    ) -> TokenState | None:
         # Captured before the query: if another thread drops the caches
-        # meanwhile, what this one read goes into the dropped dicts, never
+        # meanwhile, what this one read goes into the dropped tables, never
         # into the fresh ones where it could outlive the change.
-        tokens, verified = self._tokens, self._verified
-        if digest in tokens:
-            state = tokens[digest]
-            if state is not None and header:
-                verified[header] = state
-            return state
-        row = (
-            ApiToken.objects.filter(digest=digest)
-            .values("id", "company_id", "status", "last4", "created_at", "expires_at")
-            .first()
-        )
-        state = None
-        if row is not None:
-            expires = row["expires_at"]
-            is_grace = row["status"] == TokenStatus.GRACE
-            state = TokenState(
-                id=row["id"],
-                company_id=row["company_id"],
-                status=row["status"],
-                last4=row["last4"],
-                created_at=row["created_at"],
-                expires_at=expires.timestamp() if is_grace and expires else None,
-                grace_ends_at=expires if is_grace else None,
-            )
+        tokens, unknown, verified = self._tokens, self._unknown, self._verified
+        state = tokens.get(digest)
+        if state is not None:
+            self._hits += 1
+            _touch(tokens, digest)
             if header:
-                verified[header] = state
-        elif len(tokens) >= settings.ATOM_UNKNOWN_TOKENS_REMEMBERED:
-            # Unknown digests are remembered too, so a client hammering with
-            # one bad token costs a dictionary lookup, not a query. Bounded:
-            # random tokens with valid checksums must not grow memory.
-            tokens.clear()
-        tokens[digest] = state
+                _store(verified, header, state)
+            return state
+        if digest in unknown:
+            self._hits += 1
+            return None
+        self._misses += 1
+        state = load(digest)
+        if state is None:
+            # Bounded: random tokens with valid checksums must not grow memory.
+            if len(unknown) >= settings.ATOM_UNKNOWN_TOKENS_REMEMBERED:
+                unknown.clear()
+            unknown[digest] = None
+            return None
+        _store(tokens, digest, state)
+        if header:
+            _store(verified, header, state)
         return state
 
     def last_use_due(self, token_id: Hashable, now: float, interval: float) -> bool:
@@ -211,32 +272,62 @@ class SecurityState:
         last = self._last_use_written.get(token_id)
         if last is not None and now - last < interval:
             return False
-        self._last_use_written[token_id] = now
+        # Bounded like the rest: a forgotten key costs one early write.
+        _store(self._last_use_written, token_id, now)
         return True
 
-    def integration_token(self, digest: str, header: str | None = None) -> TokenState | None:
-        """The integration token with this digest (current or in grace), as ``token`` does."""
-        tokens, verified = self._tokens, self._verified  # captured first: see token()
-        if digest in tokens:
-            state = tokens[digest]
-            if state is not None and header:
-                verified[header] = state
+    def company(self, company_id: int) -> CompanyState:
+        companies = self._companies  # captured before loading: see _lookup()
+        state = companies.get(company_id)
+        if state is not None:
+            self._hits += 1
+            _touch(companies, company_id)
             return state
-        state = load_integration_token(digest)
-        if state is not None and header:
-            verified[header] = state
-        elif state is None and len(tokens) >= settings.ATOM_UNKNOWN_TOKENS_REMEMBERED:
-            tokens.clear()
-        tokens[digest] = state
+        self._misses += 1
+        state = load_company_state(company_id)
+        _store(companies, company_id, state)
         return state
 
-    def company(self, company_id: int) -> CompanyState:
-        companies = self._companies  # captured before loading: see token()
-        state = companies.get(company_id)
-        if state is None:
-            state = load_company_state(company_id)
-            companies[company_id] = state
-        return state
+
+def _touch(table: OrderedDict[Any, Any], key: Any) -> None:
+    """Mark ``key`` as the most recently used: O(1), one node relinked."""
+    try:
+        table.move_to_end(key)
+    except KeyError:
+        pass  # evicted or dropped by another thread meanwhile: reloaded on its next use
+
+
+def _store(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
+    """Add or refresh ``key`` as the most recently used, evicting the least recently used."""
+    table[key] = value
+    _touch(table, key)
+    limit = settings.ATOM_SECURITY_CACHE_ENTRIES
+    while len(table) > limit:
+        try:
+            table.popitem(last=False)
+        except KeyError:
+            break  # emptied by another thread meanwhile
+
+
+def _load_company_token(digest: str) -> TokenState | None:
+    row = (
+        ApiToken.objects.filter(digest=digest)
+        .values("id", "company_id", "status", "last4", "created_at", "expires_at")
+        .first()
+    )
+    if row is None:
+        return None
+    expires = row["expires_at"]
+    is_grace = row["status"] == TokenStatus.GRACE
+    return TokenState(
+        id=row["id"],
+        company_id=row["company_id"],
+        status=row["status"],
+        last4=row["last4"],
+        created_at=row["created_at"],
+        expires_at=expires.timestamp() if is_grace and expires else None,
+        grace_ends_at=expires if is_grace else None,
+    )
 
 
 def load_integration_token(digest: str) -> TokenState | None:

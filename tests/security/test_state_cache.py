@@ -1,0 +1,147 @@
+"""Each process's memory of companies and tokens is bounded, least recently used first out.
+
+ATOM_SECURITY_CACHE_ENTRIES bounds each table of atom.security.runtime.state;
+these tests set it to 2 and call with more companies than that, through the
+real API and through the state's public lookups, reading ``state.stats()``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from atom.audit.actors import Actor
+from atom.security import api_tokens, services
+from atom.security.core import tokens
+from atom.security.core.allowlist import parse_lines
+from atom.security.runtime.state import state
+from tests.helpers import bearer, make_company
+
+COMPANY = "/api/v1/company"
+
+
+@pytest.fixture
+def companies(db):
+    """Four companies, each with its API token in clear: (company, token)."""
+    made = []
+    for number in range(4):
+        company, _owner = make_company(f"Cache {number}", f"owner{number}@cache.example")
+        made.append((company, api_tokens.reveal(api_tokens.active_token(company))))
+    return made
+
+
+def digest_of(token: str) -> str:
+    return tokens.digest(token)
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_keeps_at_most_the_bound_however_many_companies_call(client, companies):
+    for _round in range(3):
+        for company, token in companies:
+            answer = client.get(COMPANY, **bearer(token))
+            assert answer.status_code == 200
+            assert answer.json()["slug"] == company.slug
+            stats = state.stats()
+            assert stats["companies"] <= 2
+            assert stats["tokens"] <= 2
+            assert stats["headers"] <= 2
+    stats = state.stats()
+    assert stats["limit"] == 2
+    assert stats["companies"] == stats["tokens"] == stats["headers"] == 2
+    assert stats["entries"] == 6
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_evicts_the_least_recently_used_company(companies):
+    (a, _), (b, _), (c, _), _d = companies
+    state.company(a.id)
+    state.company(b.id)
+    state.company(a.id)  # a is now more recent than b
+    state.company(c.id)  # evicts b, not a (the oldest loaded)
+    before = state.stats()
+    assert state.company(a.id).slug == a.slug
+    after_a = state.stats()
+    assert (after_a["hits"], after_a["misses"]) == (before["hits"] + 1, before["misses"])
+    assert state.company(b.id).slug == b.slug  # evicted: loaded again
+    after_b = state.stats()
+    assert (after_b["hits"], after_b["misses"]) == (after_a["hits"], after_a["misses"] + 1)
+    assert after_b["companies"] == 2
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_evicts_the_least_recently_used_token(companies):
+    digests = [digest_of(token) for _company, token in companies]
+    state.token(digests[0])
+    state.token(digests[1])
+    state.token(digests[0])
+    state.token(digests[2])  # evicts the second
+    before = state.stats()
+    state.token(digests[0])
+    state.token(digests[2])
+    kept = state.stats()
+    assert (kept["hits"], kept["misses"]) == (before["hits"] + 2, before["misses"])
+    found = state.token(digests[1])
+    assert found is not None and found.company_id == companies[1][0].id
+    assert state.stats()["misses"] == kept["misses"] + 1
+    assert state.stats()["tokens"] == 2
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=1)
+def test_it_answers_an_evicted_company_from_the_database_as_it_is_now(client, companies):
+    (a, a_token), (b, b_token), _c, _d = companies
+    assert client.get(COMPANY, **bearer(a_token)).json()["slug"] == a.slug
+    assert client.get(COMPANY, **bearer(b_token)).json()["slug"] == b.slug  # evicts a
+    answer = client.get(COMPANY, **bearer(a_token))
+    assert answer.status_code == 200
+    assert answer.json()["id"] == a.id and answer.json()["name"] == a.name
+    stats = state.stats()
+    assert (stats["companies"], stats["tokens"], stats["headers"]) == (1, 1, 1)
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_counts_hits_and_misses_and_reports_the_rate(client, companies):
+    (_a, a_token), _b, _c, _d = companies
+    before = state.stats()
+    client.get(COMPANY, **bearer(a_token))  # token and company loaded: 2 misses
+    first = state.stats()
+    assert first["misses"] - before["misses"] == 2
+    assert first["hits"] == before["hits"]
+    for _ in range(4):  # header and company known: 2 hits a call
+        client.get(COMPANY, **bearer(a_token))
+    after = state.stats()
+    assert after["hits"] - first["hits"] == 8
+    assert after["misses"] == first["misses"]
+    assert after["hit_rate"] == pytest.approx(after["hits"] / (after["hits"] + after["misses"]))
+    assert 0.0 < after["hit_rate"] < 1.0
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=1, ATOM_UNKNOWN_TOKENS_REMEMBERED=3)
+def test_it_never_lets_unknown_tokens_evict_a_known_one(companies):
+    (a, a_token), _b, _c, _d = companies
+    known = digest_of(a_token)
+    assert state.token(known) is not None
+    for _ in range(10):
+        assert state.token(digest_of(tokens.generate())) is None
+    stats = state.stats()
+    assert stats["tokens"] == 1
+    assert stats["unknown_tokens"] <= 3
+    state.token(known)
+    assert state.stats()["hits"] == stats["hits"] + 1
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_drops_everything_on_a_security_change_and_enforces_it(client, companies):
+    (a, a_token), (b, b_token), _c, _d = companies
+    assert client.get(COMPANY, **bearer(a_token)).status_code == 200
+    assert client.get(COMPANY, **bearer(b_token)).status_code == 200
+    assert state.stats()["entries"] == 6
+    services.replace_allowlist(a, list(parse_lines("8.8.8.8 Office").entries), Actor.system())
+    stats = state.stats()
+    assert (stats["entries"], stats["companies"], stats["tokens"], stats["headers"]) == (0, 0, 0, 0)
+    assert stats["unknown_tokens"] == 0
+    assert client.get(COMPANY, **bearer(a_token)).status_code == 403  # reloaded: new list
+    assert client.get(COMPANY, **bearer(b_token)).status_code == 200
+
+
+def test_it_holds_50000_entries_per_table_by_default():
+    assert state.stats()["limit"] == 50_000
