@@ -213,7 +213,8 @@ def test_webhook_load_during_rotation_and_allowlist_edits(
             changes["end_of_grace"],
             0.8,
             lambda: console.post(
-                f"/settings/my-company/settings/security/token/{old_row.id}/end-grace/"
+                f"/settings/my-company/settings/security/token/{old_row.id}/end-grace/",
+                {"confirmed": "1"},
             ),
         )
 

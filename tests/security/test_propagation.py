@@ -82,7 +82,9 @@ def test_it_enforces_an_early_end_of_grace_on_another_process_within_a_second(
     )
     warm(second, acme_token)  # the old token still works in its grace period
     old = ApiToken.objects.get(company=acme, status="grace")
-    console.post(f"/settings/my-company/settings/security/token/{old.id}/end-grace/")
+    console.post(
+        f"/settings/my-company/settings/security/token/{old.id}/end-grace/", {"confirmed": "1"}
+    )
     elapsed = wait_until(
         lambda: all(call_api(second, acme_token).status == 401 for _ in range(4)), timeout=1.0
     )
