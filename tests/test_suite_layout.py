@@ -26,3 +26,16 @@ def test_no_test_spells_the_session_key_of_sudo_mode():
         str(path.relative_to(TESTS)) for path in SOURCES if "sudo_until" in path.read_text()
     ]
     assert offenders == [], "use tests.helpers.sudo_ends_at (atom.accounts.sudo.set_sudo_expiry)"
+
+
+def test_no_test_patches_or_reads_a_private_name_of_the_product():
+    # monkeypatch.setattr(module, "_name", ...) and module._name on the
+    # product's runtime objects: give the code a public hook instead.
+    patched = re.compile(r"monkeypatch\.setattr\(\s*[a-z_.]+,\s*[\"']_[a-z]")
+    reached = re.compile(r"\b(?:counters|state|watcher|idempotency|gate)\._[a-z]")
+    offenders = [
+        str(path.relative_to(TESTS))
+        for path in SOURCES
+        if patched.search(path.read_text()) or reached.search(path.read_text())
+    ]
+    assert offenders == []

@@ -145,7 +145,7 @@ def test_it_answers_with_the_first_run_when_a_concurrent_request_took_the_key(
     from atom.api import idempotency
 
     first = post(order_flow, "order-1001")
-    real = idempotency._earlier
+    real = idempotency.earlier
     lookups = []
 
     def not_yet_committed(*args):
@@ -154,7 +154,7 @@ def test_it_answers_with_the_first_run_when_a_concurrent_request_took_the_key(
         lookups.append(args)
         return None if len(lookups) == 1 else real(*args)
 
-    monkeypatch.setattr(idempotency, "_earlier", not_yet_committed)
+    monkeypatch.setattr(idempotency, "earlier", not_yet_committed)
     again = post(order_flow, "order-1001")
     assert again.status_code == 200
     assert again.json()["runId"] == first.json()["runId"]

@@ -118,9 +118,9 @@ def once(
                 return stored, True
             # Another request holds the key: undo this row.
             transaction.set_rollback(True)
-        earlier = _earlier(company_id, key, digest)
-        if earlier is not None:
-            return _replayed(model, company_id, earlier), False
+        found = earlier(company_id, key, digest)
+        if found is not None:
+            return _replayed(model, company_id, found), False
         _free_expired(company_id, key)
     raise ApiError(409, "conflict", f"Another request with this {HEADER} is in progress; retry it.")
 
@@ -171,7 +171,14 @@ def _replayed(model: type[Stored], company_id: int, resource_id: int) -> Stored:
     return found
 
 
-def _earlier(company_id: int, key: str, digest: str) -> int | None:
+def earlier(company_id: int, key: str, digest: str) -> int | None:
+    """What a live record of this key created (its id), or None if there is none.
+
+    Raises a 409 ApiError when the key was used with a different request.
+    Public because it is the seam where a concurrent request shows: the
+    tests make its first answer "not yet" to play a request that took the
+    key between this one's insert and its lookup.
+    """
     record = (
         IdempotencyKey.objects.filter(
             company_id=company_id, key=key, created_at__gte=timezone.now() - lifetime()
