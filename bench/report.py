@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from statistics import median
 
@@ -131,3 +132,32 @@ def propagation_table(trials: list[Trial]) -> str:
             f"| {label} | {len(mine)} | {shown_median} | {shown_max} | {workers} | {stale} |"
         )
     return "\n".join(lines)
+
+
+STATE_CACHE_MARK = "bench-state-cache "
+
+
+def state_cache_stats(log_text: str) -> list[dict]:
+    """The ``state.stats()`` each worker wrote to the log as it exited (bench/gunicorn_stats.py)."""
+    found = []
+    for line in log_text.splitlines():
+        if line.startswith(STATE_CACHE_MARK):
+            _pid, _, payload = line[len(STATE_CACHE_MARK) :].partition(" ")
+            found.append(json.loads(payload))
+    return found
+
+
+def state_cache_line(stats: list[dict]) -> str:
+    """One sentence: each worker's tables of companies and tokens, their bound, their hit rate."""
+    if not stats:
+        return "Security state per worker: not reported (no worker wrote its statistics on exit)."
+    parts = [
+        f"{s['entries']:,} entries ({s['companies']:,} companies, {s['tokens']:,} tokens, "
+        f"{s['headers']:,} headers, {s['unknown_tokens']:,} unknown tokens), hit rate "
+        f"{s['hit_rate']:.4%} ({s['hits']:,} hits, {s['misses']:,} misses)"
+        for s in stats
+    ]
+    return (
+        f"Security state per worker after the rounds (`state.stats()`; each table bounded by "
+        f"ATOM_SECURITY_CACHE_ENTRIES = {stats[0]['limit']:,}): " + "; ".join(parts) + "."
+    )

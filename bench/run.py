@@ -53,6 +53,8 @@ from bench import database as bench_database  # noqa: E402
 from bench import load, propagation, report  # noqa: E402
 from bench.server import Server, baseline_command, baseline_environment  # noqa: E402
 
+# Each worker of the load server writes its security state's statistics as it exits.
+STATS_HOOK = ROOT / "bench" / "gunicorn_stats.py"
 FAILURE_WINDOW = 60  # the server's ATOM_TOKEN_FAILURE_WINDOW_SECONDS (its default)
 WEBHOOK_BODY = json.dumps(
     {"phoneNumber": "50755667788", "variables": {"orderId": "A-1001", "amount": 12.5}}
@@ -444,7 +446,9 @@ def micro_tables(mode: str) -> str:
     return "\n\n".join(out)
 
 
-def render(info, args, seeded, rows, endpoints, measures, memory, intake, trials, micro) -> str:
+def render(
+    info, args, seeded, rows, endpoints, measures, memory, intake, trials, micro, cache=None
+) -> str:
     lines = [
         f"### {info['database'].split()[0]}, counters: "
         f"{'Redis' if info['counters'].startswith('Redis') else 'local memory'}",
@@ -469,6 +473,8 @@ def render(info, args, seeded, rows, endpoints, measures, memory, intake, trials
         + ", ".join(f"{mib:.0f} MiB" for mib in sorted(memory.values()))
         + ".",
     ]
+    if cache is not None:
+        lines += ["", report.state_cache_line(cache)]
     if intake is not None:
         lines += [
             "",
@@ -528,7 +534,11 @@ def main(argv: list[str] | None = None) -> int:
             say("bench: no flow webhook in this tree; measuring without it")
         connections.close_all()
 
-        server = Server(env=env, log_path=work_dir / "server.log", workers=args.workers).start()
+        server = Server(
+            env={**env, "GUNICORN_CMD_ARGS": f"--config {STATS_HOOK}"},
+            log_path=work_dir / "server.log",
+            workers=args.workers,
+        ).start()
         servers.append(server)
         plain = Server(
             env=baseline_environment(env, work_dir),
@@ -542,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         for started_server in (server, plain):
             started_server.stop()
             servers.remove(started_server)
+        cache = report.state_cache_stats(server.log_path.read_text(errors="replace"))
         intake = intake_check(endpoints, measures)
         rows = report.summarize(endpoints, measures)
 
@@ -557,7 +568,9 @@ def main(argv: list[str] | None = None) -> int:
             ).run(args.propagation_trials, say)
         micro = micro_tables(args.micro)
         info = machine(bench_db, redis_url)
-        text = render(info, args, seeded, rows, endpoints, measures, memory, intake, trials, micro)
+        text = render(
+            info, args, seeded, rows, endpoints, measures, memory, intake, trials, micro, cache
+        )
         print(text)
         if args.report:
             args.report.write_text(text)
@@ -572,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
                             {k: v for k, v in asdict(m).items() if k != "raw"} for m in measures
                         ],
                         "memory_mib": memory,
+                        "state_cache": cache,
                         "intake": intake,
                         "propagation": [asdict(t) for t in trials],
                     },
