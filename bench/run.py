@@ -437,6 +437,7 @@ def micro_tables(mode: str) -> str:
         "micro_gate.py",
         "micro_baseline.py",
         "micro_access_log.py",
+        "micro_state_cache.py",
     ):
         command = [sys.executable, str(ROOT / "bench" / script)]
         if mode == "quick":
