@@ -145,3 +145,35 @@ def test_it_drops_everything_on_a_security_change_and_enforces_it(client, compan
 
 def test_it_holds_50000_entries_per_table_by_default():
     assert state.stats()["limit"] == 50_000
+
+
+def test_it_never_puts_back_what_it_loaded_before_a_change_dropped_the_tables(companies):
+    """A change that drops the tables while a lookup queries must not be undone by it."""
+    from django.db import connection
+
+    (a, a_token), _b, _c, _d = companies
+
+    def change_meanwhile(execute, sql, params, many, context):
+        state.forget()  # what another thread does when a change lands mid-query
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(change_meanwhile):
+        assert state.company(a.id).slug == a.slug
+        assert state.stats()["companies"] == 0
+        assert state.token(digest_of(a_token), f"Bearer {a_token}") is not None
+        assert state.stats()["tokens"] == state.stats()["headers"] == 0
+        assert state.integration_token(digest_of(a_token)) is None  # not an integration token
+        assert state.stats()["unknown_tokens"] == 0
+
+
+@override_settings(ATOM_SECURITY_CACHE_ENTRIES=2)
+def test_it_bounds_the_last_use_times_too(db):
+    # Past the bound the time written longest ago goes: its interval is the
+    # likeliest to be over anyway, and forgetting it costs one early write.
+    assert state.last_use_due(1, 100.0, 60)
+    assert state.last_use_due(2, 105.0, 60)
+    assert not state.last_use_due(1, 110.0, 60)  # within the interval
+    assert state.last_use_due(3, 110.0, 60)  # forgets 1, written longest ago
+    assert not state.last_use_due(2, 120.0, 60)
+    assert not state.last_use_due(3, 120.0, 60)
+    assert state.last_use_due(1, 120.0, 60)  # forgotten: written again, early

@@ -272,7 +272,9 @@ class SecurityState:
         last = self._last_use_written.get(token_id)
         if last is not None and now - last < interval:
             return False
-        # Bounded like the rest: a forgotten key costs one early write.
+        # Bounded like the rest; past the bound the time written longest ago
+        # goes (the likeliest to be due anyway): a forgotten key costs one
+        # early write.
         _store(self._last_use_written, token_id, now)
         return True
 
