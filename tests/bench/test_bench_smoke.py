@@ -49,7 +49,9 @@ def test_the_bench_harness_measures_every_endpoint_and_change(tmp_path):
         "--warmup=0",
         "--companies=300",
         "--propagation-trials=1",
-        "--propagation-window=0.5",
+        # Long enough for every worker to answer a probe after the change
+        # even on a busy machine: the trial counts the workers it saw.
+        "--propagation-window=2",
         "--micro=quick",
         # Its own database, should a PostgreSQL run share the server.
         f"--postgres-name=atom_bench_smoke_{os.getpid()}",
