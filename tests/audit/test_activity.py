@@ -170,3 +170,9 @@ def test_it_records_address_and_user_agent_from_the_request(client, owner):
     event = AuditEvent.objects.get(action="login.succeeded")
     assert event.ip == "200.1.2.3"
     assert event.user_agent == "Firefox/999"
+
+
+def test_it_is_never_cached(as_user, owner):
+    response = as_user(owner).get("/settings/my-company/activity/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]

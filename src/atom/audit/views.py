@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from atom.accounts.roles import company_admin_required
 from atom.audit import export
@@ -14,9 +15,13 @@ from atom.audit.models import AuditEvent
 PAGE_SIZE = 50
 
 
+@never_cache
 @company_admin_required
 def activity(request: HttpRequest) -> HttpResponse:
-    """Settings > My Company > Activity: newest first, each event as a sentence."""
+    """Settings > My Company > Activity: newest first, each event as a sentence.
+
+    Never cached: it names people, addresses and browsers.
+    """
     form = ActivityFilter(request.GET, company=request.user.company)
     valid = form.is_valid()
     events = form.events() if valid else AuditEvent.objects.none()

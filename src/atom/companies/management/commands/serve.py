@@ -11,6 +11,7 @@ from django.db import connections
 
 from atom.companies.models import Company
 from atom.companies.services import create_company
+from atom.ids import parse_id
 
 # Any number, the same on every host: PostgreSQL's advisory lock key.
 STARTUP_LOCK = 0x41544F4D  # "ATOM"
@@ -63,7 +64,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not create the demo company")
 
     def handle(self, *args, host, port, workers, no_demo, **options):
-        if not str(port).isdigit() or not 0 < int(port) < 65536:
+        number = parse_id(str(port))
+        if number is None or number > 65535:
             raise CommandError(f"PORT must be a number from 1 to 65535, got {port!r}.")
         if not 1 <= workers <= 64:
             raise CommandError("WORKERS must be from 1 to 64.")
