@@ -554,7 +554,7 @@ def test_it_drops_a_duplicate_with_a_notice_naming_the_first_line() -> None:
     assert [entry.text for entry in parsed.entries] == ["8.8.8.8", "1.1.1.1"]
     (notice,) = parsed.notices
     assert notice.line == 3 and notice.code == "duplicate"
-    assert str(notice) == "8.8.8.8 is already on line 1; the repeated entry was dropped."
+    assert str(notice) == "8.8.8.8 is already in the list; the repeated entry was dropped."
 
 
 def test_it_treats_differently_written_ipv6_as_duplicates() -> None:

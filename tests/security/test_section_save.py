@@ -102,7 +102,7 @@ class TestAllowedAddresses:
         )
         assert networks(acme) == [("200.1.2.3", "")]
         page = client.get(response["Location"], **PUBLIC).content.decode()
-        assert "200.1.2.3 is already on line 1" in page
+        assert "200.1.2.3 is already in the list" in page
 
     def test_it_saves_nothing_while_any_entry_is_invalid(self, as_user, owner, acme):
         text = "200.1.2.3\n256.1.1.1\n10.0.0.1\n1.2.3"
@@ -169,7 +169,7 @@ class TestAllowedAddresses:
         assert payload["errors"] == [
             {"line": 2, "message": "256.1.1.1: each of the four numbers must be 0-255."}
         ]
-        assert "already on line 1" in payload["notices"][0]
+        assert "already in the list" in payload["notices"][0]
 
     def test_it_refuses_the_check_endpoint_to_an_agent(self, as_user, agent):
         assert (

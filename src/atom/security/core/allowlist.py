@@ -125,7 +125,8 @@ class ParsedList:
 
 
 _DUPLICATE = gettext_noop(
-    "%(entry)s is already on line %(first_line)d; the repeated entry was dropped."
+    # The console shows the list as entries, not lines: the message names the entry.
+    "%(entry)s is already in the list; the repeated entry was dropped."
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what a browser textarea submits
 _ENTRY_AND_LABEL = re.compile(r"(\S+)\s*(.*)", re.DOTALL)
