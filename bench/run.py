@@ -95,6 +95,16 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the database and logs")
     parser.add_argument("--report", type=Path, help="also write the markdown report here")
     parser.add_argument("--json", type=Path, help="write every measure here")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="PostgreSQL only, instead of the load rounds: seed 10,000 and then 1,000,000 "
+        "companies fast (INSERT ... SELECT generate_series) and report the gate's cost warm "
+        "and cold and a worker's peak memory and cache statistics at each size "
+        "(bench/million.py)",
+    )
+    parser.add_argument("--million-small", type=int, default=10_000, help=argparse.SUPPRESS)
+    parser.add_argument("--million-large", type=int, default=1_000_000, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -509,6 +519,10 @@ def render(
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(argv)
+    if args.million:
+        from bench import million
+
+        return million.run(args, say)
     if load.wrk_path() is None:
         say("bench: wrk is not installed; `apt-get install -y wrk` (make bench does it).")
         return 2
