@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import functools
 import io
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from ipaddress import ip_address
 from pathlib import Path
@@ -39,11 +37,7 @@ microseconds = functools.partial(timing.microseconds, quick_calls=200)
 
 
 def main() -> None:
-    work_dir = Path(tempfile.mkdtemp(prefix="atom-micro-gate-"))
-    try:
-        measure(work_dir)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+    timing.in_scratch_dir(measure, "atom-micro-gate-")
 
 
 def measure(work_dir: Path) -> None:

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import functools
 import random
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +36,7 @@ microseconds = functools.partial(timing.microseconds, quick_calls=200)
 
 
 def main() -> None:
-    work_dir = Path(tempfile.mkdtemp(prefix="atom-micro-state-"))
-    try:
-        measure(work_dir)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
+    timing.in_scratch_dir(measure, "atom-micro-state-")
 
 
 def skewed(ids: list[int], count: int, rng: random.Random) -> list[int]:

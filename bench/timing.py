@@ -11,10 +11,13 @@ spent waiting for a core is not what the call costs.
 from __future__ import annotations
 
 import platform
+import shutil
 import sys
+import tempfile
 import time
 import timeit
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 QUICK = "--quick" in sys.argv[1:]
 
@@ -36,3 +39,12 @@ def print_table(rows: Iterable[tuple[str, float]], *, digits: int = 2, python: b
     print("|---|---:|")
     for label, cost in rows:
         print(f"| {label} | {cost:.{digits}f} |")
+
+
+def in_scratch_dir(measure: Callable[[Path], None], prefix: str) -> None:
+    """Run ``measure`` with a fresh temporary folder (its database), removed afterwards."""
+    work_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        measure(work_dir)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
