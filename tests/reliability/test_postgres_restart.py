@@ -100,6 +100,7 @@ def test_a_database_crash_gives_503s_then_service_and_loses_no_webhook(two_hosts
             hosts[0].get("/readyz"),
             console.get("/settings/my-company/settings/"),
             hosts[1].get("/api/v1/company", headers={"Authorization": f"Bearer {cast.token}"}),
+            hosts[1].get("/api/v1/flows", headers={"Authorization": f"Bearer {cast.token}"}),
         ]
         time.sleep(OUTAGE - 0.5)
         private_postgres.start()
@@ -110,12 +111,21 @@ def test_a_database_crash_gives_503s_then_service_and_loses_no_webhook(two_hosts
         for thread in threads:
             thread.join(timeout=90)
 
-    readyz, page, api_call = during
+    readyz, page, memory_read, database_read = during
     assert readyz.status == 503 and readyz.json()["database"] == "unreachable"
     assert page.status_code == 503
     assert page.headers["Content-Type"].startswith("text/html")
     assert "Atom is briefly unavailable" in page.text and "Traceback" not in page.text
-    assert api_call.status == 503 and _is_json_unavailable(api_call)
+    # GET /api/v1/company is answered from the process's memory when the
+    # worker already holds the company and no last-use write is due; a worker
+    # that would have to ask the database answers the JSON 503. Either way it
+    # is never wrong or a stack trace.
+    if memory_read.status == 200:
+        assert memory_read.json()["id"] == cast.company_id
+    else:
+        assert memory_read.status == 503 and _is_json_unavailable(memory_read)
+    # A call that needs the database always meets the outage as the JSON 503.
+    assert database_read.status == 503 and _is_json_unavailable(database_read)
 
     assert bad == []
     assert set(answers) <= {200, 202, 503}, answers
