@@ -7,13 +7,18 @@ real API and through the state's public lookups, reading ``state.stats()``.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from ipaddress import ip_address
+
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from atom.audit.actors import Actor
 from atom.security import api_tokens, services
 from atom.security.core import tokens
 from atom.security.core.allowlist import parse_lines
+from atom.security.models import AllowedAddress, SecurityPolicy
 from atom.security.runtime.state import state
 from tests.helpers import bearer, make_company
 
@@ -177,3 +182,36 @@ def test_it_bounds_the_last_use_times_too(db):
     assert not state.last_use_due(2, 120.0, 60)
     assert not state.last_use_due(3, 120.0, 60)
     assert state.last_use_due(1, 120.0, 60)  # forgotten: written again, early
+
+
+def test_it_loads_a_company_it_does_not_hold_in_two_indexed_queries(
+    companies, django_assert_num_queries
+):
+    (strict, _), (plain, _), _c, _d = companies
+    deadline = timezone.now() + timedelta(days=3)
+    SecurityPolicy.objects.filter(company=strict).update(
+        idle_timeout_minutes=15,
+        session_length_minutes=600,
+        require_two_factor=True,
+        two_factor_deadline=deadline,
+    )
+    AllowedAddress.objects.create(company=strict, network="203.0.113.0/24", position=0)
+    # A deadline left from an earlier requirement does not count once it is off.
+    SecurityPolicy.objects.filter(company=plain).update(two_factor_deadline=deadline)
+    state.forget()  # the fixture's tokens were saved through the services
+    with django_assert_num_queries(2):  # the company with its policy, its addresses
+        held = state.company(strict.id)
+    assert (held.name, held.slug, held.rate_limit) == (
+        strict.name,
+        strict.slug,
+        strict.api_rate_limit,
+    )
+    assert (held.idle_timeout_seconds, held.session_length_seconds) == (900, 36000)
+    assert held.two_factor_deadline == deadline.timestamp()
+    assert held.matcher.allows(ip_address("203.0.113.9"))
+    assert not held.matcher.allows(ip_address("198.51.100.1"))
+    other = state.company(plain.id)
+    assert other.two_factor_deadline is None
+    defaults = SecurityPolicy.objects.get(company=plain)
+    assert other.idle_timeout_seconds == (defaults.idle_timeout_minutes * 60 or None)
+    assert other.session_length_seconds == (defaults.session_length_minutes * 60 or None)

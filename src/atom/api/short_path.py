@@ -10,6 +10,9 @@ chain there and goes through the API's own, built once per process:
 
     api_headers ─► gate_middleware ─► URL resolution ─► the view
 
+or, for a direct operation (atom.api.direct: ping and company), straight
+from ``gate_middleware`` to the view.
+
 ``api_headers`` keeps what the console's stack gave every API answer:
 ALLOWED_HOSTS and Content-Length (from CommonMiddleware), nosniff, the
 Referrer-Policy, the opener policy, HSTS under HTTPS, the CSP and
@@ -46,6 +49,27 @@ API_MIDDLEWARE = (
 class ApiHandler(BaseHandler):
     """Django's request handling (exceptions, URL resolution, the view) over
     API_MIDDLEWARE instead of settings.MIDDLEWARE."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Imported here: the routers register their direct operations as
+        # atom.api.api loads them, and that needs Django's apps ready.
+        from atom.api.api import api
+        from atom.api.direct import DIRECT
+
+        self._direct = DIRECT
+        self._on_exception = api.on_exception
+
+    def _get_response(self, request: HttpRequest) -> HttpResponse:
+        # A direct operation (atom.api.direct) skips URL resolution and
+        # ninja; anything else, another method included, goes the usual way.
+        answer = self._direct.get(request.path_info) if request.method == "GET" else None
+        if answer is None:
+            return super()._get_response(request)
+        try:
+            return answer(request)
+        except Exception as exc:  # answered by the API's handlers, as ninja does
+            return self._on_exception(request, exc)
 
     def load_middleware(self, is_async: bool = False) -> None:
         self._view_middleware: list = []
