@@ -19,6 +19,9 @@ from atom.api.api import api
 from atom.api.auth import admit
 from atom.api.company import CompanyInfo
 from atom.api.direct import DIRECT
+from atom.audit.actors import Actor
+from atom.companies.models import Company
+from atom.security import api_tokens, services
 from tests.helpers import assert_refused, bearer
 from tests.security.integration_token_helpers import issue
 
@@ -63,6 +66,20 @@ def test_it_answers_company_as_its_openapi_schema_says(client, acme, acme_token)
     assert body["id"] == acme.id and body["slug"] == acme.slug
     assert body["token"]["masked"].endswith(acme_token[-4:])
     assert acme_token not in str(body)
+
+
+def test_it_answers_what_the_company_and_its_token_are_now(client, acme, acme_token):
+    first = client.get("/api/v1/company", **bearer(acme_token)).json()
+    assert first["token"]["graceEndsAt"] is None
+    _row, new_token = api_tokens.rotate(acme, api_tokens.GRACE_CHOICES["1h"], Actor.operator())
+    Company.objects.filter(id=acme.id).update(name="Acme Renamed")
+    services.set_rate_limit(acme, 500, Actor.operator())  # a saved change: every process reloads
+    old = client.get("/api/v1/company", **bearer(acme_token)).json()
+    new = client.get("/api/v1/company", **bearer(new_token)).json()
+    assert old["name"] == new["name"] == "Acme Renamed"
+    assert old["token"]["graceEndsAt"] is not None
+    assert (old["token"]["last4"], new["token"]["last4"]) == (acme_token[-4:], new_token[-4:])
+    assert new["token"]["graceEndsAt"] is None
 
 
 def test_it_documents_direct_operations_in_the_openapi(db):

@@ -165,6 +165,25 @@ def test_on_a_phone_the_menu_button_shows_and_folds_the_navigation(open_page, ow
     assert fits(page)
 
 
+def test_on_a_phone_the_menu_is_folded_before_its_script_runs(open_page, owner):
+    page = open_page(width=360)
+    log_in(page, owner)
+    held = []  # the page's layout.js, answered only when this test says
+    page.route("**/atom/layout*.js", lambda route: held.append(route))
+    page.goto("/", wait_until="commit")
+    nav = page.locator("#main-nav")
+    nav.wait_for(state="attached")
+    assert len(held) == 1
+    expect(nav).to_be_hidden()
+    expect(page.locator("#account-links")).to_be_hidden()
+    assert page.evaluate("getComputedStyle(document.querySelector('#main-nav')).display") == "none"
+    held[0].continue_()
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(nav.get_by_role("link", name="Home")).to_be_visible()
+
+
 def test_on_a_desktop_there_is_no_menu_button(open_page, owner):
     page = open_page(width=1280)
     log_in(page, owner)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict
@@ -13,6 +15,7 @@ from atom.api import direct
 from atom.api.auth import ApiRequest
 from atom.api.errors import AUTH_ERRORS
 from atom.security.core import tokens
+from atom.security.runtime.state import CompanyState, TokenState
 
 router = Router(tags=["Company"])
 
@@ -56,7 +59,10 @@ class CompanyInfo(CamelModel):
     summary="Check connectivity (no token needed)",
 )
 def ping(request: HttpRequest) -> HttpResponse:
-    return direct.json_answer({"status": "ok"})
+    return direct.json_answer(PING)
+
+
+PING = direct.encode({"status": "ok"})
 
 
 @direct.get(
@@ -70,21 +76,39 @@ def ping(request: HttpRequest) -> HttpResponse:
 )
 def company(request: ApiRequest) -> HttpResponse:
     """Served from the process's memory: no database round trip on the hot path."""
-    # CompanyInfo's JSON (its camelCase names, in its order), written
-    # directly; tests/api/test_direct.py validates answers against the model.
     access = request.access
-    token = access.token
+    token, held = access.token, access.company
+    known = _bodies.get(id(token))
+    if known is None or known[0] is not token or known[1] is not held:
+        known = (token, held, direct.encode(_company_info(token, held)))
+        if len(_bodies) >= settings.ATOM_SECURITY_CACHE_ENTRIES:
+            _bodies.clear()
+        _bodies[id(token)] = known
+    return direct.json_answer(known[2])
+
+
+# The JSON of each (token, company) pair this process has answered for. Both
+# are immutable snapshots that the security state replaces on every change,
+# so an entry is right for as long as it is for these very objects (checked
+# by identity; holding them also keeps their id() from being reused). At most
+# ATOM_SECURITY_CACHE_ENTRIES entries, emptied past it.
+_bodies: dict[int, tuple[TokenState, CompanyState, str]] = {}
+
+
+def _company_info(token: TokenState, held: CompanyState) -> dict[str, Any]:
+    """CompanyInfo's JSON (its camelCase names, in its order).
+
+    Written directly; tests/api/test_direct.py validates answers against the model.
+    """
     prefix = tokens.INTEGRATION_PREFIX if token.integration else tokens.PREFIX
-    return direct.json_answer(
-        {
-            "id": access.company.id,
-            "name": access.company.name,
-            "slug": access.company.slug,
-            "token": {
-                "createdAt": token.created_at,
-                "last4": token.last4,
-                "masked": tokens.mask(token.last4, prefix),
-                "graceEndsAt": token.grace_ends_at,
-            },
-        }
-    )
+    return {
+        "id": held.id,
+        "name": held.name,
+        "slug": held.slug,
+        "token": {
+            "createdAt": token.created_at,
+            "last4": token.last4,
+            "masked": tokens.mask(token.last4, prefix),
+            "graceEndsAt": token.grace_ends_at,
+        },
+    }

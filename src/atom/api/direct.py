@@ -14,7 +14,7 @@ A direct answer goes through the same steps as ninja's, in the same order:
 the operation's one authentication callback (atom.api.auth.CompanyToken:
 the gate's access and the scope), the view, and an exception answered by
 the API's own handlers. So the view must return its HttpResponse itself
-(``json_answer``, rendered as ninja renders): ninja passes it through as is,
+(``json_answer`` of ``encode``, rendered as ninja renders): ninja passes it through as is,
 and both ways give the same bytes. tests/api/test_direct.py holds them to it.
 """
 
@@ -39,11 +39,14 @@ DIRECT: dict[str, View] = {}
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 
 
-def json_answer(data: Any, status: int = 200) -> HttpResponse:
-    """``data`` as ninja's renderer would write it: same encoder, same bytes."""
-    return HttpResponse(
-        json.dumps(data, cls=NinjaJSONEncoder), status=status, content_type=JSON_CONTENT_TYPE
-    )
+def encode(data: Any) -> str:
+    """``data`` as ninja's renderer writes it: the same encoder, the same text."""
+    return json.dumps(data, cls=NinjaJSONEncoder)
+
+
+def json_answer(content: str, status: int = 200) -> HttpResponse:
+    """An answer of ``encode``'s JSON, with the content type ninja gives it."""
+    return HttpResponse(content, status=status, content_type=JSON_CONTENT_TYPE)
 
 
 def get(

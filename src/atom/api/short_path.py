@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
+from django.http.response import ResponseHeaders
 from django.utils.module_loading import import_string
 
 from atom.api.auth import API_DISPOSITION
@@ -120,7 +121,10 @@ def hsts_header() -> str | None:
 
 
 def api_headers(get_response: Handler) -> Handler:
-    headers = security_headers()
+    # Checked and encoded once per process by Django's own ResponseHeaders,
+    # then copied into each answer's store: setting seven headers one by
+    # one re-checked the same constants on every call (~4 µs of ~70).
+    prepared = tuple(ResponseHeaders(dict(security_headers()))._store.items())
     hsts = hsts_header()
     https_only = settings.SECURE_SSL_REDIRECT
 
@@ -139,9 +143,10 @@ def api_headers(get_response: Handler) -> Handler:
             response["Content-Disposition"] = API_DISPOSITION
         else:
             response = get_response(request)
-        for name, value in headers:
-            if name not in response.headers:
-                response.headers[name] = value
+        store = response.headers._store
+        for lower, pair in prepared:
+            if lower not in store:  # a header the view chose stays
+                store[lower] = pair
         # As CommonMiddleware does: gunicorn then sends the body as it is,
         # not in chunks.
         if not response.streaming and "Content-Length" not in response.headers:

@@ -107,7 +107,8 @@ class SecurityState:
     is added, so a lower bound takes effect at the next miss): however many
     companies call, a process holds at most that many of each, and an
     evicted entry is loaded again on its next use (a token: one query; a
-    company: four, allowlist, name, session limits, second factor). What a hit
+    company: two, its Allowed IP Addresses and the company joined with its
+    policy). What a hit
     costs: one dict lookup, an O(1) ``move_to_end`` (an OrderedDict relinks
     one node of its list) and an integer increment, about 120 ns against the
     55 ns of the plain ``dict.get`` it replaced (an API call makes two such

@@ -3,7 +3,8 @@
 // Menu: on a narrow screen the parts named by [data-menu-part] (the
 // navigation, the account links, the language switch) fold behind the
 // [data-menu-button]; Escape folds them again. Without JavaScript, or on a
-// wide screen, they all stay in view.
+// wide screen, they all stay in view. Until this script runs, the
+// stylesheet keeps them folded on a phone, so an open menu never flashes.
 //
 // Tables: on a narrow screen the stylesheet stacks each row's cells; each
 // cell gets its column's name in data-label to show before it.
@@ -30,6 +31,8 @@ if (button) {
   narrow.addEventListener("change", layout);
   layout();
 }
+// The stylesheet kept the menu folded until now (layout.css).
+document.documentElement.dataset.menuReady = "";
 
 for (const table of document.querySelectorAll("table.list")) {
   const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
