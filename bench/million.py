@@ -17,8 +17,11 @@ with ATOM_SECURITY_CACHE_ENTRIES set low, times ``gate.check``:
   a token's first use from an address), and the lookups alone timed;
 
 and calls ``called`` distinct companies (more than the bound), then the last
-half-bound of them again, then reports its peak RSS (VmHWM) and ``state.stats()``. SQLite is refused: a million rows
-there is not what this measures.
+half-bound of them again, then reports its peak RSS (VmHWM) and
+``state.stats()``. Then the same database is served by `atom serve` under
+wrk (``under_load``): one company's token, and the called companies' tokens
+with a skew. SQLite is refused: a million rows there is not what this
+measures.
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ def run(args, say) -> int:
             result["companies"] = size
             result["seed_seconds"] = seconds
             say(f"million: {json.dumps(result)}")
+            say(f"million: under load, {size:,} companies")
+            result["load"] = under_load(env, tokens_file, work_dir, size, args)
             results.append(result)
             version = bench_database.server_version(bench_db)
         finally:
@@ -94,6 +99,78 @@ def run(args, say) -> int:
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
+
+
+def under_load(env: dict[str, str], tokens_file: Path, work_dir: Path, size: int, args) -> dict:
+    """The same database served by `atom serve` under wrk, as `make bench` serves it.
+
+    Interleaved rounds of two runs: every request with the measured company's
+    token (its header, token and company held: the warm path), and every
+    request with the token of one of the ``called`` companies, a fifth of
+    them making four fifths of the calls (more companies than the workers'
+    bound of CACHE_ENTRIES: hits, and misses answered from the database).
+    Reports each run's req/s, p99 and server CPU per request, each worker's
+    peak RSS, and each worker's ``state.stats()`` when it exits.
+    """
+    from bench import load, report
+    from bench.run import STATS_HOOK, run_rounds
+    from bench.server import Server
+
+    seeded = json.loads(tokens_file.read_text())
+    headers_file = work_dir / f"headers-{size}.txt"
+    headers_file.touch(mode=0o600)
+    headers_file.write_text("".join(f"Bearer {token}\n" for token in seeded["called"]))
+    endpoints = [
+        load.Endpoint(
+            "one",
+            "one company's token",
+            "/api/v1/company",
+            frozenset({200}),
+            authorization=f"Bearer {seeded['measured']}",
+        ),
+        load.Endpoint(
+            "many",
+            f"{CALLED:,} companies' tokens, skewed",
+            "/api/v1/company",
+            frozenset({200}),
+            tokens_file=str(headers_file),
+        ),
+    ]
+    server = Server(
+        env={
+            **env,
+            "ATOM_SECURITY_CACHE_ENTRIES": str(CACHE_ENTRIES),
+            "GUNICORN_CMD_ARGS": f"--config {STATS_HOOK}",
+        },
+        log_path=work_dir / f"server-{size}.log",
+        workers=args.workers,
+    ).start()
+    try:
+        measures = run_rounds({"atom": server}, endpoints, args)
+        memory = server.peak_memory_mib()
+    finally:
+        server.stop()
+
+    def summary(name: str) -> dict:
+        mine = [m for m in measures if m.endpoint == name]
+        statuses: dict[str, int] = {}
+        for m in mine:
+            for status, count in m.statuses.items():
+                statuses[str(status)] = statuses.get(str(status), 0) + count
+        return {
+            "rate": statistics.median(m.rate for m in mine),
+            "p99_ms": statistics.median(m.p99_ms for m in mine),
+            "cpu_us": statistics.median(m.server_cpu_us for m in mine),
+            "statuses": statuses,
+            "failed": sum(m.socket_errors + m.unexpected for m in mine),
+        }
+
+    return {
+        "one": summary("one"),
+        "many": summary("many"),
+        "peak_mib": sorted(memory.values()),
+        "workers": report.state_cache_stats(server.log_path.read_text(errors="replace")),
+    }
 
 
 def _child(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
@@ -124,6 +201,36 @@ def render(results: list[dict], version: str = "") -> str:
             f"{stats['tokens']:,} tokens, {stats['headers']:,} headers) "
             f"| {stats['hit_rate']:.1%} |"
         )
+    loaded = [r for r in results if "load" in r]
+    if loaded:
+        lines += [
+            "",
+            "Under load: `atom serve` with 2 sync workers on the same database, each "
+            f"worker bounded to {CACHE_ENTRIES:,} entries per table; `wrk -t2 -c32`, "
+            "interleaved rounds, medians.",
+            "",
+            "| companies | one token: req/s | p99 ms | server CPU µs/req "
+            f"| {CALLED:,} companies' tokens, skewed: req/s | p99 ms | server CPU µs/req "
+            "| answers | peak RSS per worker | entries held per worker | hit rate per worker |",
+            "|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
+        ]
+        for r in loaded:
+            one, many = r["load"]["one"], r["load"]["many"]
+            answers = {**one["statuses"]}
+            for status, count in many["statuses"].items():
+                answers[status] = answers.get(status, 0) + count
+            workers = r["load"]["workers"]
+            held = ", ".join(f"{w['entries']:,}" for w in workers)
+            rates = ", ".join(f"{w['hit_rate']:.1%}" for w in workers)
+            lines.append(
+                f"| {r['companies']:,} | {one['rate']:,.0f} | {one['p99_ms']:.2f} "
+                f"| {one['cpu_us']:.0f} | {many['rate']:,.0f} | {many['p99_ms']:.2f} "
+                f"| {many['cpu_us']:.0f} "
+                f"| {', '.join(f'{s}: {n:,}' for s, n in sorted(answers.items()))}"
+                f"{'' if not (one['failed'] or many['failed']) else ' (FAILED)'} "
+                f"| {', '.join(f'{m:.0f} MiB' for m in r['load']['peak_mib'])} "
+                f"| {held} | {rates} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -279,7 +386,7 @@ def measure_child(tokens_file: Path) -> None:
         gate.check(r)
         cold.append(time.perf_counter() - t)
     # The lookups alone (token by digest, then its company: one indexed
-    # query, then four for the company), without the gate's first-use writes.
+    # query, then two for the company), without the gate's first-use writes.
     from atom.security.core import tokens
 
     lookups = []

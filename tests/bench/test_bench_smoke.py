@@ -79,3 +79,48 @@ def test_the_bench_harness_measures_every_endpoint_and_change(tmp_path):
     assert "| `GET /api/v1/company`" in text and "Micro benchmarks" in text
     assert rows["company"]["django_ratio"] > 0  # the ratio to plain Django is reported
     assert "plain Django view, default middleware (bench/baseline)" in text
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="--million measures PostgreSQL only; the PostgreSQL pass of make test runs this",
+)
+def test_the_million_companies_bench_runs_in_one_process_and_under_load(tmp_path):
+    results = tmp_path / "million.json"
+    report = tmp_path / "million.md"
+    command = [
+        sys.executable,
+        "bench/run.py",
+        "--million",
+        # Just above the 6,000 companies it calls, twice: the sizes of a
+        # real run are 10,000 and 1,000,000.
+        "--million-small=6010",
+        "--million-large=6020",
+        "--rounds=1",
+        "--duration=1",
+        "--warmup=0",
+        f"--postgres-name=atom_bench_million_smoke_{os.getpid()}",
+        f"--json={results}",
+        f"--report={report}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+
+    data = json.loads(results.read_text())
+    assert [size["companies"] for size in data] == [6010, 6020]
+    for size in data:
+        stats = size["stats"]
+        # More companies called than the bound: each table stops at it.
+        assert stats["limit"] == 5000 and stats["companies"] == stats["tokens"] == 5000
+        assert size["warm_us"] > 0 and size["lookup_us"] > 0
+        # A cold call's lookups: the token, the company's addresses, the company.
+        lookups = [sql for sql in size["cold_statements"] if sql.startswith("SELECT")]
+        assert len(lookups) >= 3
+        load = size["load"]
+        for run in (load["one"], load["many"]):
+            assert run["rate"] > 0 and run["failed"] == 0, run
+            assert set(run["statuses"]) == {"200"}, run
+        assert len(load["peak_mib"]) == 2 and all(mib > 0 for mib in load["peak_mib"])
+        assert len(load["workers"]) == 2
+        assert all(worker["companies"] <= 5000 for worker in load["workers"])
+    assert "Under load" in report.read_text()
