@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parent / "wrk" / "measure.lua"
-# Each request with the token of a company picked at random (--million).
-MANY_TOKENS_SCRIPT = Path(__file__).resolve().parent / "wrk" / "many_tokens.lua"
 WRK = "wrk"
 # The request line and status of a gunicorn access log line, whatever else
 # its format (ATOM's, or gunicorn's default) puts around them.
@@ -49,7 +47,7 @@ class Endpoint:
     # Django project every ratio to plain Django is taken against).
     server: str = "atom"
     # A file of Authorization values, one per line: each request carries one
-    # of them, picked with a skew (bench/wrk/many_tokens.lua), not ``authorization``.
+    # of them, picked with a skew (bench/wrk/measure.lua), not ``authorization``.
     tokens_file: str = ""
 
 
@@ -116,7 +114,6 @@ def run(
         ),
         "BENCH_TOKENS_FILE": endpoint.tokens_file,
     }
-    script = MANY_TOKENS_SCRIPT if endpoint.tokens_file else SCRIPT
     duration = f"{max(1, round(seconds))}s"
     command = [
         WRK,
@@ -127,7 +124,7 @@ def run(
         "--timeout",
         "5s",
         "-s",
-        str(script),
+        str(SCRIPT),
         base_url + endpoint.path,
     ]
     done = subprocess.run(

@@ -8,6 +8,10 @@
 --   BENCH_BODY           request body (POST), sent as application/json
 --   BENCH_KEY_PREFIX     if set, every request gets a unique Idempotency-Key
 --                        "<prefix>-<thread>-<n>", so none is a replay
+--   BENCH_TOKENS_FILE    if set, a file of Authorization values, one per line:
+--                        each request carries one, picked at random, a fifth
+--                        of them making four fifths of the calls (python
+--                        bench/run.py --million, many companies calling)
 --
 -- There is deliberately no response() function: with one, wrk hands every
 -- response to Lua (a table of its headers, its body as a string), which
@@ -40,7 +44,32 @@ function setup(thread)
    thread:set("thread_number", threads)
 end
 
-if key_prefix and key_prefix ~= "" then
+local tokens_file = os.getenv("BENCH_TOKENS_FILE") or ""
+
+if tokens_file ~= "" then
+   local headers = {}
+   for line in io.lines(tokens_file) do
+      if line ~= "" then
+         headers[#headers + 1] = line
+      end
+   end
+   local hot = math.max(1, math.floor(#headers / 5))
+
+   function init(args)
+      math.randomseed(os.time() * 100 + thread_number)
+   end
+
+   function request()
+      local index
+      if math.random() < 0.8 then
+         index = math.random(1, hot)
+      else
+         index = math.random(hot + 1, #headers)
+      end
+      wrk.headers["Authorization"] = headers[index]
+      return wrk.format()
+   end
+elseif key_prefix and key_prefix ~= "" then
    local sent = 0
    -- Defined only for keyed runs: without a request() function wrk builds
    -- its request once, which is cheaper for the GET runs.
