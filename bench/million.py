@@ -252,15 +252,13 @@ def seed_fast(companies: int, called: int) -> dict:
 
     from atom.companies.models import Company
     from atom.security import keyring
-    from atom.security.core import tokens
-    from atom.security.models import ApiToken, SecurityPolicy, TokenStatus
-    from bench.seed import seed
+    from atom.security.models import ApiToken, SecurityPolicy
+    from bench.seed import create_tokens, seed
 
     special = seed(3, 1_000)
     if companies < 3 + called:
         raise SystemExit(f"bench: --million needs at least {3 + called:,} companies.")
     vault = keyring.vault()
-    clear = []
     with transaction.atomic():
         slugs = [f"called-{n:06d}" for n in range(called)]
         Company.objects.bulk_create(
@@ -270,20 +268,7 @@ def seed_fast(companies: int, called: int) -> dict:
         SecurityPolicy.objects.bulk_create(
             (SecurityPolicy(company_id=ids[s]) for s in slugs), batch_size=5_000
         )
-        rows = []
-        for slug in slugs:
-            token = tokens.generate()
-            clear.append(token)
-            rows.append(
-                ApiToken(
-                    company_id=ids[slug],
-                    status=TokenStatus.ACTIVE,
-                    digest=tokens.digest(token),
-                    ciphertext=vault.encrypt(token),
-                    last4=tokens.last4(token),
-                )
-            )
-        ApiToken.objects.bulk_create(rows, batch_size=5_000)
+        clear = list(create_tokens(ids, slugs, vault).values())
         template_id = ids[slugs[0]]
         bulk = companies - 3 - called
         with connection.cursor() as cursor:

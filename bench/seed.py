@@ -79,13 +79,35 @@ def public_networks(count: int, rng: random.Random) -> list[str]:
     return sorted(seen)
 
 
+def create_tokens(ids: dict[str, int], slugs: list[str], vault) -> dict[str, str]:
+    """One active API token for each company of ``slugs`` (``ids``: slug to id); slug to token."""
+    from atom.security.core import tokens
+    from atom.security.models import ApiToken, TokenStatus
+
+    clear: dict[str, str] = {}
+    rows = []
+    for slug in slugs:
+        token = tokens.generate()
+        clear[slug] = token
+        rows.append(
+            ApiToken(
+                company_id=ids[slug],
+                status=TokenStatus.ACTIVE,
+                digest=tokens.digest(token),
+                ciphertext=vault.encrypt(token),
+                last4=tokens.last4(token),
+            )
+        )
+    ApiToken.objects.bulk_create(rows, batch_size=2000)
+    return clear
+
+
 def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
     from atom.accounts.models import Role, User
     from atom.companies.models import Company
     from atom.security import keyring
     from atom.security.changes import announce_change
-    from atom.security.core import tokens
-    from atom.security.models import AllowedAddress, ApiToken, SecurityPolicy, TokenStatus
+    from atom.security.models import AllowedAddress, SecurityPolicy
 
     if companies < 3:
         raise SystemExit("bench: --companies must be at least 3.")
@@ -102,21 +124,7 @@ def seed(companies: int, allowlist_size: int, *, seed_value: int = 7) -> Seeded:
         ids = dict(Company.objects.filter(slug__in=slugs).values_list("slug", "id"))
         SecurityPolicy.objects.bulk_create(SecurityPolicy(company_id=ids[s]) for s in slugs)
 
-        clear: dict[str, str] = {}
-        rows = []
-        for slug in slugs:
-            token = tokens.generate()
-            clear[slug] = token
-            rows.append(
-                ApiToken(
-                    company_id=ids[slug],
-                    status=TokenStatus.ACTIVE,
-                    digest=tokens.digest(token),
-                    ciphertext=vault.encrypt(token),
-                    last4=tokens.last4(token),
-                )
-            )
-        ApiToken.objects.bulk_create(rows, batch_size=2000)
+        clear = create_tokens(ids, slugs, vault)
 
         entries: list[AllowedAddress] = []
 

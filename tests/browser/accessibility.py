@@ -66,3 +66,14 @@ def assert_accessible(page, where: str = "") -> None:
             for node in violation["nodes"]:
                 lines.append(f"    {node['target']}: {node['summary']}".replace("\n", " "))
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+# A phone and a desktop: the widths every page is checked at.
+CHECKED_WIDTHS = (390, 1280)
+
+
+def assert_accessible_at_widths(page, where: str) -> None:
+    """``assert_accessible`` at each of CHECKED_WIDTHS; the page is left at the last."""
+    for width in CHECKED_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, f"{where} at {width} px")

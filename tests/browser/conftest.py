@@ -45,16 +45,19 @@ def new_page(browser, live_server):
     """Open a page in a fresh context (its own cookies: another person at another computer).
 
     The context may use the clipboard on the live server's origin;
-    ``javascript=False`` shows the page as it works without its modules.
+    ``javascript=False`` shows the page as it works without its modules;
+    ``width``, ``height`` and ``locale`` set the window and the browser's language.
     """
     contexts = []
     script_errors: list[str] = []
 
-    def open_page(*, javascript: bool = True):
+    def open_page(
+        *, javascript: bool = True, width: int = 1280, height: int = 900, locale: str = "en-US"
+    ):
         context = browser.new_context(
             base_url=live_server.url,
-            viewport={"width": 1280, "height": 900},
-            locale="en-US",
+            viewport={"width": width, "height": height},
+            locale=locale,
             java_script_enabled=javascript,
         )
         contexts.append(context)

@@ -24,6 +24,15 @@ def login(page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+def log_in_by_field_ids(page, email: str, password: str = PASSWORD) -> None:
+    """Log in through the log-in form, found by its fields' ids: in any language."""
+    page.goto("/login/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def open_company_settings(page) -> None:
     """Settings > My Company > Settings, through the navigation."""
     nav = page.get_by_role("navigation", name="Main navigation")

@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from atom.flows.models import Flow
 from atom.outbox.models import MessageTemplate
 from tests.browser.accessibility import assert_accessible, require_axe
-from tests.browser.helpers import end_sudo
-from tests.helpers import PASSWORD
+from tests.browser.helpers import end_sudo, log_in_by_field_ids
 
 pytestmark = pytest.mark.browser
 
@@ -38,15 +37,6 @@ def open_page(new_page):
         return page
 
     return open_page
-
-
-def log_in(page, user) -> None:
-    """Log in through the log-in form, found by its fields' ids in any language."""
-    page.goto("/login/")
-    page.locator("#id_email").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def fits(page) -> bool:
@@ -87,7 +77,7 @@ def test_every_console_page_fits_a_phone_and_passes_axe(open_page, owner, acme, 
         assert fits(page), f"/login/ scrolls sideways at {width} px"
         if width in CHECKED_BY_AXE:
             assert_accessible(page, f"/login/ at {width} px, {language}")
-        log_in(page, owner)
+        log_in_by_field_ids(page, owner.email)
         expect(page.locator("html")).to_have_attribute("lang", language)
         for path in pages:
             page.goto(path)
@@ -102,7 +92,7 @@ def test_every_console_page_fits_a_phone_and_passes_axe(open_page, owner, acme, 
 def test_a_success_banner_and_form_errors_pass_axe(open_page, owner, width):
     require_axe()
     page = open_page(width=width)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/settings/my-company/settings/")
     page.get_by_label("Company name").fill("Acme Corp")
     page.locator("#company-heading + form").get_by_role("button", name="Save").click()
@@ -123,7 +113,7 @@ def test_the_required_password_change_uses_the_whole_width(open_page, agent):
     agent.must_change_password = True
     agent.save(update_fields=["must_change_password"])
     page = open_page()
-    log_in(page, agent)
+    log_in_by_field_ids(page, agent.email)
     expect(page).to_have_url("/account/password/")
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main navigation")).to_have_count(0)
@@ -144,7 +134,7 @@ def test_pages_without_navigation_centre_their_card(open_page, path):
 
 def test_on_a_phone_the_menu_button_shows_and_folds_the_navigation(open_page, owner):
     page = open_page(width=390)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     menu = page.get_by_role("button", name="Menu")
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(menu).to_have_attribute("aria-expanded", "false")
@@ -167,7 +157,7 @@ def test_on_a_phone_the_menu_button_shows_and_folds_the_navigation(open_page, ow
 
 def test_on_a_phone_the_menu_is_folded_before_its_script_runs(open_page, owner):
     page = open_page(width=360)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     held = []  # the page's layout.js, answered only when this test says
     page.route("**/atom/layout*.js", lambda route: held.append(route))
     page.goto("/", wait_until="commit")
@@ -186,14 +176,14 @@ def test_on_a_phone_the_menu_is_folded_before_its_script_runs(open_page, owner):
 
 def test_on_a_desktop_there_is_no_menu_button(open_page, owner):
     page = open_page(width=1280)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
 
 
 def test_without_javascript_a_phone_still_shows_the_navigation(open_page, owner):
     page = open_page(width=360, javascript=False)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -202,7 +192,7 @@ def test_without_javascript_a_phone_still_shows_the_navigation(open_page, owner)
 
 def test_on_a_phone_table_rows_reflow_with_their_column_names(open_page, owner, agent):
     page = open_page(width=360)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/settings/my-company/users/")
     cell = page.locator("table.list tbody tr", has_text=agent.email).locator("td").first
     expect(cell).to_have_attribute("data-label", "Email")
@@ -215,7 +205,7 @@ def test_on_a_phone_table_rows_reflow_with_their_column_names(open_page, owner, 
 
 def test_the_password_dialog_fits_a_phone(open_page, live_server, owner):
     page = open_page(width=360)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/settings/my-company/settings/")
     end_sudo(page, live_server)
     page.get_by_role("button", name="Show token").click()
@@ -228,7 +218,7 @@ def test_the_password_dialog_fits_a_phone(open_page, live_server, owner):
 
 def test_skip_to_content_is_the_first_tab_stop(open_page, owner):
     page = open_page()
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
@@ -251,7 +241,7 @@ def test_every_page_has_a_favicon_and_no_request_fails(open_page, owner):
     response = page.request.get(icon)
     assert response.status == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/settings/my-company/settings/")
     page.goto("/api/docs")
     expect(page.locator(".opblock").first).to_be_visible()

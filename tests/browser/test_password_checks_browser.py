@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from atom.security.models import SecurityPolicy
-from tests.browser.accessibility import assert_accessible, require_axe
-from tests.browser.helpers import TIMEOUT_MS
+from tests.browser.accessibility import assert_accessible_at_widths, require_axe
+from tests.browser.helpers import TIMEOUT_MS, log_in_by_field_ids
 from tests.helpers import PASSWORD
 
 WRONG = "not the password at all"
@@ -41,27 +41,13 @@ def open_page(browser, live_server):
         context.close()
 
 
-def log_in(page, user) -> None:
-    page.goto("/login/")
-    page.locator("#id_email").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
-def check_axe(page, where: str) -> None:
-    for width in (390, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"{where} at {width} px")
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_change_password_says_to_wait_after_five_wrong_current_passwords(
     open_page, agent, language
 ):
     require_axe()
     page = open_page(language=language)
-    log_in(page, agent)
+    log_in_by_field_ids(page, agent.email)
     page.goto("/account/password/")
     for _ in range(5):
         page.locator("#id_current_password").fill(WRONG)
@@ -70,14 +56,14 @@ def test_change_password_says_to_wait_after_five_wrong_current_passwords(
         page.locator("main form button[type=submit]").click()
         page.wait_for_load_state()
     expect(page.locator("main .field.invalid").first).to_contain_text(LOCKED[language])
-    check_axe(page, f"Change your password, locked out ({language})")
+    assert_accessible_at_widths(page, f"Change your password, locked out ({language})")
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_password_prompt_says_to_wait_after_five_wrong_passwords(open_page, owner, language):
     require_axe()
     page = open_page(language=language)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/account/confirm-password/")
     for _ in range(5):
         page.locator("#id_password").fill(WRONG)
@@ -89,13 +75,13 @@ def test_the_password_prompt_says_to_wait_after_five_wrong_passwords(open_page, 
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_role("alert")).to_contain_text(LOCKED[language])
-    check_axe(page, f"the password prompt, locked out ({language})")
+    assert_accessible_at_widths(page, f"the password prompt, locked out ({language})")
 
 
 def test_the_meter_counts_a_ligature_once(open_page, agent, acme):
     SecurityPolicy.objects.filter(company=acme).update(password_size=15)
     page = open_page()
-    log_in(page, agent)
+    log_in_by_field_ids(page, agent.email)
     page.goto("/account/password/")
     page.locator("#id_new_password1").fill("ﬀ" * 8)
     expect(page.locator("#id_new_password1-counter")).to_have_text("8 / 15")

@@ -14,15 +14,15 @@ import pytest
 from playwright.sync_api import expect
 
 from atom.security.models import ApiToken, TokenStatus
-from tests.browser.accessibility import assert_accessible, require_axe
-from tests.browser.helpers import TIMEOUT_MS, end_sudo
+from tests.browser.accessibility import CHECKED_WIDTHS, assert_accessible, require_axe
+from tests.browser.helpers import end_sudo, log_in_by_field_ids
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 SETTINGS = "/settings/my-company/settings/"
 CLEAR_TOKEN = re.compile(r"^atom_[0-9A-Za-z]{46}$")
-WIDTHS = (390, 1280)
+WIDTHS = CHECKED_WIDTHS
 LOCALES = ("en-US", "es-ES")
 
 # What the page says in each language, as a person reads it.
@@ -50,36 +50,13 @@ def _private_addresses_allowed(settings):
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    contexts = []
-    script_errors: list[str] = []
+def open_page(new_page):
+    """A fresh page at ``width`` in the browser language ``locale``."""
 
     def open_page(*, width: int, locale: str, javascript: bool = True):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 800},
-            locale=locale,
-            java_script_enabled=javascript,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: script_errors.append(f"{page.url}: {error}"))
-        return page
+        return new_page(javascript=javascript, width=width, height=800, locale=locale)
 
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not script_errors, "JavaScript errors:\n" + "\n".join(script_errors)
-
-
-def log_in(page, user) -> None:
-    """Log in through the form, found by its fields' ids in any language."""
-    page.goto("/login/")
-    page.locator("#id_email").fill(user.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    return open_page
 
 
 def check(page, where: str) -> None:
@@ -120,7 +97,7 @@ def test_every_state_of_the_page_is_accessible(open_page, live_server, owner, ac
     words = WORDS[locale]
     where = f"{width} px, {locale}"
     page = open_page(width=width, locale=locale)
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto(SETTINGS)
     expect(page.get_by_role("button", name=words["save"])).to_be_visible()
     expect(page.get_by_role("button", name=words["rename"])).to_be_visible()
@@ -191,7 +168,7 @@ def test_the_pages_without_javascript_are_accessible(open_page, owner, acme, wid
     def check(page, where):
         check_without_javascript(page, snapshot, where)
 
-    log_in(page, owner)
+    log_in_by_field_ids(page, owner.email)
     page.goto(SETTINGS)
     page.locator("[data-action=generate-token]").click()
     expect(page.locator("#api-token")).to_have_value(CLEAR_TOKEN)

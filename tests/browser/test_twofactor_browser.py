@@ -17,12 +17,12 @@ import pytest
 from playwright.sync_api import expect
 
 from atom.twofactor.models import Passkey, RecoveryCode
-from tests.browser.accessibility import assert_accessible
+from tests.browser.accessibility import assert_accessible_at_widths
+from tests.browser.helpers import log_in_by_field_ids
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = (390, 1280)
 TEXT = {
     "en": {
         "codes_left_10": "10 of 10 recovery codes left",
@@ -57,21 +57,6 @@ def open_page(new_page):
     return open_page
 
 
-def check_axe(page, where: str) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, f"{where} at {width} px")
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
-def password_step(page, email: str) -> None:
-    page.goto("/login/")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
-
-
 def log_out(page) -> None:
     page.locator("#account-links form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
@@ -99,10 +84,10 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
 ):
     text = TEXT[language]
     page = open_page(language)
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     open_two_step_page(page)
     expect(page.locator("h1")).to_have_text(text["heading"])
-    check_axe(page, f"Two-step verification, off ({language})")
+    assert_accessible_at_widths(page, f"Two-step verification, off ({language})")
 
     page.locator("a[href='/account/two-step/authenticator/']").click()
     qr = page.locator("img.qr")
@@ -110,14 +95,14 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
     # Drawn by the server as an SVG data: URI, which the CSP's img-src allows.
     assert page.evaluate("() => document.querySelector('img.qr').naturalWidth") > 0
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-    check_axe(page, f"Set up an authenticator app ({language})")
+    assert_accessible_at_widths(page, f"Set up an authenticator app ({language})")
 
     # A wrong code first: refused with a message, nothing turned on.
     page.locator("#id_code").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#id_code-errors")).to_contain_text(text["wrong_code"])
     assert page.locator("#totp-secret").inner_text().replace(" ", "") == secret
-    check_axe(page, f"Set up an authenticator app, wrong code ({language})")
+    assert_accessible_at_widths(page, f"Set up an authenticator app, wrong code ({language})")
 
     used: set[str] = set()
     page.locator("#id_code").fill(code_after(secret, used))
@@ -125,7 +110,7 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
     expect(page).to_have_url(re.compile(r"/account/two-step/recovery-codes/$"))
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-9]{5}-[a-z2-9]{5}", c) for c in codes)
-    check_axe(page, f"Your recovery codes ({language})")
+    assert_accessible_at_widths(page, f"Your recovery codes ({language})")
 
     page.locator("#copy-codes").click()
     expect(page.locator("#copy-status")).to_have_text(text["copied"])
@@ -139,16 +124,16 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
 
     page.locator("a.primary[href='/account/two-step/']").click()
     expect(page.locator("#recovery-left")).to_contain_text(text["codes_left_10"])
-    check_axe(page, f"Two-step verification, on ({language})")
+    assert_accessible_at_widths(page, f"Two-step verification, on ({language})")
 
     # Log in again: the password alone is not enough.
     log_out(page)
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     expect(page).to_have_url(re.compile(r"/login/two-step/$"))
-    check_axe(page, f"Log-in second step, app ({language})")
+    assert_accessible_at_widths(page, f"Log-in second step, app ({language})")
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login/"))
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("#id_code").fill(code_after(secret, used))
     page.locator("#second-step-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
@@ -156,9 +141,9 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
 
     # Lost phone: a recovery code, once.
     log_out(page)
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("a[href='/login/two-step/?method=recovery']").click()
-    check_axe(page, f"Log-in second step, recovery code ({language})")
+    assert_accessible_at_widths(page, f"Log-in second step, recovery code ({language})")
     page.locator("#id_code").fill(codes[4].upper())
     page.locator("#second-step-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/$"))
@@ -167,13 +152,13 @@ def test_enrol_an_authenticator_app_log_in_with_it_then_with_a_recovery_code(
     expect(page.locator("#recovery-left")).to_contain_text(text["codes_left_9"])
 
     log_out(page)
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("a[href='/login/two-step/?method=recovery']").click()
     page.locator("#id_code").fill(codes[4])
     page.locator("#second-step-form button[type=submit]").click()
     expect(page.locator("#second-step-error")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/login/two-step/"))
-    check_axe(page, f"Log-in second step, used recovery code ({language})")
+    assert_accessible_at_widths(page, f"Log-in second step, used recovery code ({language})")
 
 
 def add_virtual_authenticator(page) -> None:
@@ -198,7 +183,7 @@ def test_register_a_passkey_and_log_in_with_it(open_page, admin, language):
     text = TEXT[language]
     page = open_page(language)
     add_virtual_authenticator(page)
-    password_step(page, admin.email)
+    log_in_by_field_ids(page, admin.email)
     open_two_step_page(page)
 
     # No name: the page says so and asks the browser for nothing.
@@ -214,12 +199,12 @@ def test_register_a_passkey_and_log_in_with_it(open_page, admin, language):
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Laptop")
     expect(row).to_contain_text(text["never"])
-    check_axe(page, f"Two-step verification with a passkey ({language})")
+    assert_accessible_at_widths(page, f"Two-step verification with a passkey ({language})")
 
     log_out(page)
-    password_step(page, admin.email)
+    log_in_by_field_ids(page, admin.email)
     expect(page).to_have_url(re.compile(r"/login/two-step/$"))
-    check_axe(page, f"Log-in second step, passkey ({language})")
+    assert_accessible_at_widths(page, f"Log-in second step, passkey ({language})")
     page.locator("#use-passkey").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("#account-links")).to_contain_text(admin.email)
@@ -233,7 +218,7 @@ def test_sudo_asks_for_the_second_step_and_a_passkey_answers_it(open_page, admin
 
     page = open_page("en")
     add_virtual_authenticator(page)
-    password_step(page, admin.email)
+    log_in_by_field_ids(page, admin.email)
     open_two_step_page(page)
     page.locator("#id_name").fill("Laptop")
     page.locator("#passkey-add").click()
@@ -242,7 +227,7 @@ def test_sudo_asks_for_the_second_step_and_a_passkey_answers_it(open_page, admin
     page.goto("/account/two-step/")
     page.locator("#recovery form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/account/confirm-password/"))
-    check_axe(page, "Confirm it is you")
+    assert_accessible_at_widths(page, "Confirm it is you")
     page.locator("#id_password").fill(PASSWORD)
     page.locator("#use-passkey").click()
     expect(page).to_have_url(re.compile(r"/account/two-step/$"))
@@ -261,17 +246,17 @@ def test_an_owner_requires_two_step_with_a_grace_period_and_sees_who_has_it(
 
     page = open_page(language)
     # Without a second factor of their own, the owner cannot require it.
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.goto("/settings/my-company/settings/")
     page.locator("#id_require_two_factor").check()
     page.locator("#security-save").click()
     expect(page.locator("#require-two-factor-errors")).to_be_visible()
     assert not SecurityPolicy.objects.get(company=acme).require_two_factor
-    check_axe(page, f"Security Settings, two-step refused ({language})")
+    assert_accessible_at_widths(page, f"Security Settings, two-step refused ({language})")
 
     secret, _codes = enrol_app(owner)
     log_out(page)
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("#id_code").fill(pyotp.TOTP(secret).now())
     page.locator("#second-step-form button[type=submit]").click()
     page.goto("/settings/my-company/settings/")
@@ -282,13 +267,13 @@ def test_an_owner_requires_two_step_with_a_grace_period_and_sees_who_has_it(
     expect(page.locator("#id_require_two_factor")).to_be_checked()
     policy = SecurityPolicy.objects.get(company=acme)
     assert policy.require_two_factor and policy.two_factor_deadline is not None
-    check_axe(page, f"Security Settings, two-step required ({language})")
+    assert_accessible_at_widths(page, f"Security Settings, two-step required ({language})")
 
     page.locator("#two-factor-deadline a").click()
     rows = page.locator("table.list tbody tr")
     expect(rows.filter(has_text=owner.email).locator("td.two-step form")).to_have_count(1)
     expect(rows.filter(has_text=admin.email).locator("td.two-step form")).to_have_count(0)
-    check_axe(page, f"Users with two-step status ({language})")
+    assert_accessible_at_widths(page, f"Users with two-step status ({language})")
 
 
 def test_stopping_the_requirement_asks_for_the_password_and_a_code_without_javascript(
@@ -302,7 +287,7 @@ def test_stopping_the_requirement_asks_for_the_password_and_a_code_without_javas
     SecurityPolicy.objects.filter(company=acme).update(require_two_factor=True)
     page = new_page(javascript=False)
     used: set[str] = set()
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("#id_code").fill(code_after(secret, used))
     page.locator("#second-step-form button[type=submit]").click()
     end_sudo(page, live_server)
@@ -337,7 +322,7 @@ def test_the_settings_pages_password_dialog_sends_a_two_step_user_to_the_confirm
 
     secret, _codes = enrol_app(owner)
     page = open_page("en")
-    password_step(page, owner.email)
+    log_in_by_field_ids(page, owner.email)
     page.locator("#id_code").fill(pyotp.TOTP(secret).now())
     page.locator("#second-step-form button[type=submit]").click()
     end_sudo(page, live_server)

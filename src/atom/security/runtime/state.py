@@ -24,6 +24,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import IPv4Address, IPv6Address, ip_network
@@ -303,10 +304,9 @@ class SecurityState:
 
 def _touch(table: OrderedDict[Any, Any], key: Any) -> None:
     """Mark ``key`` as the most recently used: O(1), one node relinked."""
-    try:
+    # A key evicted or dropped by another thread meanwhile is reloaded on its next use.
+    with suppress(KeyError):
         table.move_to_end(key)
-    except KeyError:
-        pass  # evicted or dropped by another thread meanwhile: reloaded on its next use
 
 
 def _store(table: OrderedDict[Any, Any], key: Any, value: Any) -> None:
