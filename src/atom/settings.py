@@ -131,6 +131,14 @@ ATOM_SECURITY_CACHE_ENTRIES = env.integer(
 # webhooks, so that a webhook call does not query its flow. Past the bound
 # the table is emptied. Flows; default 10,000.
 ATOM_FLOWS_REMEMBERED = env.integer("ATOM_FLOWS_REMEMBERED", 10_000, minimum=1, maximum=10_000_000)
+# Group commit (atom.api.group_commit): a worker of `atom serve` stores the
+# webhook calls and template sends that reach it together in one
+# transaction, at most this many. Requests; default 64.
+ATOM_GROUP_COMMIT_MAX = env.integer("ATOM_GROUP_COMMIT_MAX", 64, minimum=1, maximum=1_000)
+# How long the first request of a group may wait while the worker serves
+# others that keep arriving, before the group is committed anyway. When no
+# other request waits, a group is committed at once. Milliseconds; default 5.
+ATOM_GROUP_COMMIT_WAIT_MS = env.integer("ATOM_GROUP_COMMIT_WAIT_MS", 5, minimum=0, maximum=1_000)
 # How long a Redis connection or answer may take before Redis counts as
 # failed, and how long it is then left alone (one timeout per interval at
 # worst, instead of one per request). Seconds; ATOM_REDIS_TIMEOUT_MS, in

@@ -1,4 +1,4 @@
-"""Direct operations: GET /api/v1/ping and /api/v1/company skip URL resolution and ninja.
+"""Direct operations skip URL resolution and ninja: ping, company, the webhook, template sends.
 
 atom.api.direct declares them once, on their ninja router (OpenAPI, docs,
 other methods) and in the short path's table. These tests check that a
@@ -8,6 +8,7 @@ gate and the operation's scope, and that errors get the API's own shape.
 
 from __future__ import annotations
 
+import json
 from ipaddress import ip_address
 
 import pytest
@@ -18,9 +19,11 @@ from django.urls import resolve
 from atom.api.api import api
 from atom.api.auth import admit
 from atom.api.company import CompanyInfo
-from atom.api.direct import DIRECT
+from atom.api.direct import DIRECT, DIRECT_BY_ID, find
 from atom.audit.actors import Actor
 from atom.companies.models import Company
+from atom.flows.models import Flow, FlowRun
+from atom.outbox.models import Message, MessageTemplate
 from atom.security import api_tokens, services
 from tests.helpers import assert_refused, bearer
 from tests.security.integration_token_helpers import issue
@@ -29,7 +32,7 @@ DIRECT_PATHS = ["/api/v1/ping", "/api/v1/company"]
 
 
 def test_it_answers_ping_and_company_directly(client, acme, acme_token):
-    assert sorted(DIRECT) == sorted(DIRECT_PATHS)
+    assert sorted(path for method, path in DIRECT if method == "GET") == sorted(DIRECT_PATHS)
     for path in DIRECT_PATHS:
         response = client.get(path, **bearer(acme_token))
         assert response.status_code == 200
@@ -51,7 +54,7 @@ def test_it_sends_the_bytes_ninja_sends_for_the_same_request(acme, acme_token, p
         return made
 
     through_ninja = resolve(path).func(request())
-    direct = DIRECT[path](request())
+    direct = DIRECT["GET", path](request())
     assert direct.status_code == through_ninja.status_code == 200
     assert direct["Content-Type"] == through_ninja["Content-Type"]
     assert direct.content == through_ninja.content
@@ -114,8 +117,8 @@ def test_it_answers_a_direct_operations_errors_with_the_api_handlers(
         raise RuntimeError("a bug")
 
     # Two operations of this test's own in the short path's table.
-    monkeypatch.setitem(DIRECT, "/api/v1/unreachable", unreachable)
-    monkeypatch.setitem(DIRECT, "/api/v1/broken", broken)
+    monkeypatch.setitem(DIRECT, ("GET", "/api/v1/unreachable"), unreachable)
+    monkeypatch.setitem(DIRECT, ("GET", "/api/v1/broken"), broken)
     response = client.get("/api/v1/unreachable", **bearer(acme_token))
     assert_refused(response, 503, "unavailable")
     assert response["Retry-After"] == "5"
@@ -125,3 +128,107 @@ def test_it_answers_a_direct_operations_errors_with_the_api_handlers(
     # The short path's headers are still on them.
     assert response["Content-Disposition"] == 'attachment; filename="api.json"'
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_it_finds_an_operation_by_its_trailing_id_and_nothing_else(db):
+    assert ("POST", "/webhooks/flows/") in DIRECT_BY_ID
+    assert find("POST", "/webhooks/flows/12") is not None
+    assert find("POST", "/api/v1/templates/send") is not None
+    # Not an id as atom.ids reads it, another method, another path: ninja's.
+    for method, path in [
+        ("POST", "/webhooks/flows/²"),
+        ("POST", "/webhooks/flows/0"),
+        ("POST", "/webhooks/flows/12/"),
+        ("POST", "/webhooks/flows/"),
+        ("GET", "/webhooks/flows/12"),
+        ("POST", "/webhooks/flow/12"),
+        ("GET", "/api/v1/templates/send"),
+    ]:
+        assert find(method, path) is None, (method, path)
+
+
+@pytest.fixture
+def order_flow(acme):
+    return Flow.objects.create(company=acme, name="Orders", variables=["orderId"])
+
+
+@pytest.fixture
+def welcome(acme):
+    return MessageTemplate.objects.create(
+        company=acme, name="welcome", language="en", body="Hello {{1}}"
+    )
+
+
+def writes(flow_id: int, template_id: int) -> list[tuple[str, dict]]:
+    return [
+        (f"/webhooks/flows/{flow_id}", {"phoneNumber": "50755667788", "variables": {"orderId": 7}}),
+        (
+            "/api/v1/templates/send",
+            {
+                "templateId": template_id,
+                "phoneNumber": "50755667788",
+                "firstName": "Ana",
+                "lastName": "Ruiz",
+                "params": {"1": "Ana"},
+            },
+        ),
+    ]
+
+
+def test_it_answers_the_webhook_and_template_sends_directly_as_ninja_would(
+    client, acme, acme_token, order_flow, welcome
+):
+    for path, body in writes(order_flow.id, welcome.id):
+
+        def post(key: str):
+            made = RequestFactory().post(
+                path,
+                data=json.dumps(body),
+                content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=key,
+                **bearer(acme_token),
+            )
+            made.client_ip = ip_address("127.0.0.1")
+            admit(made)
+            return made
+
+        answer = client.post(
+            path,
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=path,
+            **bearer(acme_token),
+        )
+        assert answer.status_code == 202
+        assert answer.wsgi_request.resolver_match is None  # answered directly
+        # A replay both ways: the same status, headers and bytes.
+        match = resolve(path)
+        through_ninja = match.func(post(path), **match.kwargs)
+        direct = find("POST", path)(post(path))
+        assert direct.status_code == through_ninja.status_code == 200
+        assert direct["Content-Type"] == through_ninja["Content-Type"] == answer["Content-Type"]
+        assert direct["Location"] == through_ninja["Location"] == answer["Location"]
+        assert direct.content == through_ninja.content == answer.content
+    assert FlowRun.objects.count() == Message.objects.count() == 1
+
+
+def test_it_answers_the_writes_as_their_openapi_schemas_say(
+    client, acme, acme_token, order_flow, welcome
+):
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    for (path, body), (name, location) in zip(
+        writes(order_flow.id, welcome.id),
+        [("RunAccepted", "/api/v1/flow-runs/"), ("MessageAccepted", "/api/v1/messages/")],
+        strict=True,
+    ):
+        answer = client.post(
+            path, data=json.dumps(body), content_type="application/json", **bearer(acme_token)
+        )
+        assert answer.status_code == 202, answer.content
+        assert list(answer.json()) == list(components[name]["properties"])
+        assert answer["Location"] == location + str(next(iter(answer.json().values())))
+        documented = path.replace(f"/flows/{order_flow.id}", "/flows/{flow_id}")
+        operation = schema["paths"][documented]["post"]
+        assert "requestBody" in operation and "x-atom-scope" in operation
+        assert {p["name"] for p in operation["parameters"]} >= {"Idempotency-Key"}

@@ -7,20 +7,20 @@ a company and count for 24 hours (ATOM_IDEMPOTENCY_KEY_HOURS); the same key with
 (method, path or body) is a 409, so a client bug that reuses keys is loud.
 
 Two concurrent requests with one key are settled by the database: the
-unique (company, key) constraint lets only one insert in; the other rolls
-back everything it wrote and answers with the winner's resource.
+unique (company, key) constraint lets only one insert in; the other's row
+is deleted again before its COMMIT, and it answers with the winner's.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, TypeVar
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header
@@ -31,6 +31,7 @@ from atom.api.errors import ApiError
 from atom.api.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+ENVIRON_NAME = "HTTP_IDEMPOTENCY_KEY"
 MAX_LENGTH = 255
 # Printable ASCII; a space may sit inside a key but not at either end,
 # where HTTP servers strip it.
@@ -81,74 +82,152 @@ def fingerprint(request: HttpRequest, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def once(
-    request: ApiRequest,
-    key: str | None,
-    body: bytes,
-    model: type[Stored],
-    create: Callable[[], Stored],
-) -> tuple[Stored, bool]:
-    """Call ``create`` (which stores one ``model`` row) at most once per key.
+@dataclass(eq=False, slots=True)
+class Intake:
+    """One request's write: a row to store, with its Idempotency-Key if it sent one.
 
-    Returns the row, and whether it was created now or by an earlier request
-    with the same key. What ``create`` writes is committed, together with
-    the key, before this returns: the caller answers 202 only for what is
-    already durable.
-
-    A new key, the common case, costs two statements in one transaction:
-    the row, then the key, inserted with ``ON CONFLICT DO NOTHING``. Whether
-    the key went in decides: if it did not, another request holds it, the
-    row is rolled back and that request's row is answered (a replay), or a
-    409. No lookup before the insert, and expired keys are deleted by
-    `atom prune` (or here, only when one is in the way).
+    ``store`` fills in the outcome: the row stored now (``created``), the
+    row an earlier request with the same key stored, or the error to
+    answer with.
     """
-    company_id = request.company_id
-    if key is None:
-        # durable=True: this block must be the outermost, so leaving it is
-        # the COMMIT (an ATOMIC_REQUESTS setting would make this raise).
-        with transaction.atomic(durable=True):
-            return create(), True
-    digest = fingerprint(request, body)
-    # Two rounds suffice: a key in the way is either live (answered) or
-    # expired (freed, then the second round takes it).
-    for _round in range(2):
-        with transaction.atomic(durable=True):
-            stored = create()
-            if _claim(company_id, key, digest, stored.pk):
-                return stored, True
-            # Another request holds the key: undo this row.
-            transaction.set_rollback(True)
-        found = earlier(company_id, key, digest)
-        if found is not None:
-            return _replayed(model, company_id, found), False
-        _free_expired(company_id, key)
-    raise ApiError(409, "conflict", f"Another request with this {HEADER} is in progress; retry it.")
+
+    company_id: int
+    key: str | None
+    digest: str | None
+    row: models.Model
+    stored: models.Model | None = None
+    created: bool = False
+    error: Exception | None = None
+
+    def outcome(self) -> tuple[models.Model, bool]:
+        """(the row to answer with, whether it was stored now); or raises the error."""
+        if self.error is not None:
+            raise self.error
+        if self.stored is None:
+            raise RuntimeError("this intake was not stored yet")
+        return self.stored, self.created
 
 
-def _claim(company_id: int, key: str, digest: str, resource_id: int) -> bool:
-    """Insert the key unless (company, key) is taken; True if it went in.
+def intake(request: ApiRequest, key: str | None, body: bytes, row: models.Model) -> Intake:
+    """The write of ``row`` for this request, not stored yet."""
+    digest = fingerprint(request, body) if key is not None else None
+    return Intake(request.company_id, key, digest, row)
+
+
+def store(intakes: list[Intake]) -> None:
+    """Store every intake's row and key in one transaction, then settle each.
+
+    Never raises: each intake holds its outcome. What is stored is
+    committed, keys with their rows, before this returns: the caller answers
+    202 only for what is already durable. A group is what the group-commit
+    worker (atom.api.group_commit) gathered while its rows waited; alone, an
+    intake is a group of one.
+
+    A new key, the common case, costs two statements per group in one
+    transaction: the rows, then the keys, inserted with ``ON CONFLICT DO
+    NOTHING RETURNING``. Whether its key went in decides for each intake: if
+    it did not, another request holds the key, the row is deleted again
+    before the COMMIT and that request's row is answered (a replay), or a
+    409. No lookup before the insert, and expired keys are deleted by `atom
+    prune` (or here, only when one is in the way).
+    """
+    try:
+        losers = _store_group(intakes)
+    except Exception as exc:
+        if len(intakes) == 1 or isinstance(exc, DatabaseError) and not _only_this_group(exc):
+            for each in intakes:
+                each.error = exc
+            return
+        # One intake's row broke the statement (its flow deleted a moment
+        # ago, say): store them one by one, so only that one fails.
+        for each in intakes:
+            store([each])
+        return
+    for each in losers:
+        _settle_loser(each)
+
+
+def _only_this_group(exc: Exception) -> bool:
+    """Whether ``exc`` came from this group's rows rather than from the database being away."""
+    return isinstance(exc, IntegrityError | DataError)
+
+
+def _store_group(intakes: list[Intake]) -> list[Intake]:
+    """Insert the rows and keys in one transaction; the intakes whose key was taken."""
+    by_model: dict[type[models.Model], list[Intake]] = {}
+    for each in intakes:
+        each.row.pk = None  # a second round inserts it afresh
+        each.row._state.adding = True
+        by_model.setdefault(type(each.row), []).append(each)
+    losers: list[Intake] = []
+    # durable=True: this block must be the outermost, so leaving it is
+    # the COMMIT (an ATOMIC_REQUESTS setting would make this raise).
+    with transaction.atomic(durable=True):
+        for model, group in by_model.items():
+            model._default_manager.bulk_create([each.row for each in group])
+            keyed = [each for each in group if each.key is not None]
+            taken = _claim(keyed) if keyed else set()
+            lost = [each for each in keyed if each.row.pk not in taken]
+            if lost:
+                # Another request holds these keys: undo these rows only.
+                model._base_manager.filter(pk__in=[each.row.pk for each in lost]).delete()
+            losers += lost
+    for each in intakes:
+        if each not in losers:
+            each.stored, each.created = each.row, True
+    return losers
+
+
+def _settle_loser(each: Intake) -> None:
+    """Answer an intake whose key another request took: its row, or a 409."""
+    assert each.key is not None and each.digest is not None
+    model = type(each.row)
+    try:
+        # Two rounds suffice: a key in the way is either live (answered) or
+        # expired (freed, then the second round takes it).
+        for last_round in (False, True):
+            found = earlier(each.company_id, each.key, each.digest)
+            if found is not None:
+                each.stored, each.created = _replayed(model, each.company_id, found), False
+                return
+            if last_round:
+                break
+            _free_expired(each.company_id, each.key)
+            if not _store_group([each]):
+                each.stored, each.created = each.row, True
+                return
+        raise ApiError(
+            409, "conflict", f"Another request with this {HEADER} is in progress; retry it."
+        )
+    except Exception as exc:
+        each.error = exc
+
+
+def _claim(keyed: list[Intake]) -> set[int]:
+    """Insert the keys unless (company, key) is taken; the rows whose key went in.
 
     On PostgreSQL, a concurrent transaction holding the same key makes this
     wait for its outcome, so a key is never answered before it is settled.
+    Two intakes of one group with the same key: the first one wins.
     """
     quote = connection.ops.quote_name
     table = quote(IdempotencyKey._meta.db_table)
     columns = ", ".join(
         quote(name) for name in ("company_id", "key", "fingerprint", "resource_id", "created_at")
     )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(keyed))
+    parameters: list[object] = []
+    for each in keyed:
+        parameters += [each.company_id, each.key, each.digest, each.row.pk, now]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) "  # noqa: S608 - names, not data
-            f"ON CONFLICT ({quote('company_id')}, {quote('key')}) DO NOTHING",
-            [
-                company_id,
-                key,
-                digest,
-                resource_id,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-            ],
+            f"INSERT INTO {table} ({columns}) VALUES {values} "  # noqa: S608 - names, not data
+            f"ON CONFLICT ({quote('company_id')}, {quote('key')}) DO NOTHING "
+            f"RETURNING {quote('resource_id')}",
+            parameters,
         )
-        return cursor.rowcount == 1
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _free_expired(company_id: int, key: str) -> None:

@@ -56,15 +56,15 @@ class ApiHandler(BaseHandler):
         # Imported here: the routers register their direct operations as
         # atom.api.api loads them, and that needs Django's apps ready.
         from atom.api.api import api
-        from atom.api.direct import DIRECT
+        from atom.api.direct import find
 
-        self._direct = DIRECT
+        self._find = find
         self._on_exception = api.on_exception
 
     def _get_response(self, request: HttpRequest) -> HttpResponse:
         # A direct operation (atom.api.direct) skips URL resolution and
         # ninja; anything else, another method included, goes the usual way.
-        answer = self._direct.get(request.path_info) if request.method == "GET" else None
+        answer = self._find(request.method, request.path_info)
         if answer is None:
             return super()._get_response(request)
         try:

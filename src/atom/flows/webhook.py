@@ -1,9 +1,9 @@
 """POST /webhooks/flows/{flow_id}: a company's systems start a flow.
 
 The run is stored with status "queued" for the flow engine, which lives
-outside this repository. A 202 means the row is committed: idempotency.once
-returns only after its transaction's COMMIT, and the response is built after
-that, so a crash after the 202 cannot lose the run.
+outside this repository. A 202 means the row is committed: the answer is built
+only after idempotency.store's COMMIT (at once, or with the worker's group:
+atom.api.group_commit), so a crash after the 202 cannot lose the run.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Router
-from ninja.responses import Status
 
-from atom.api import idempotency, json_body
-from atom.api.auth import ApiRequest, requires
+from atom.api import direct, group_commit, idempotency, json_body
+from atom.api.auth import ApiRequest
 from atom.api.errors import WRITE_ERRORS
 from atom.api.fields import request_body
 from atom.flows.models import Flow, FlowRun
@@ -71,8 +69,12 @@ def check_variables(flow: Flow, variables: object) -> list[str]:
     return problems
 
 
-@router.post(
+@direct.post(
+    router,
+    "/webhooks/",
     "flows/{int:flow_id}",
+    scope="flows:start",
+    headers={"idempotency_key": idempotency.ENVIRON_NAME},
     response={202: RunAccepted, 200: RunAccepted, **WRITE_ERRORS},
     by_alias=True,
     url_name="flow_webhook",
@@ -83,14 +85,13 @@ def check_variables(flow: Flow, variables: object) -> list[str]:
         "`variables` (exactly those the flow expects, strings or numbers). "
         "With an `Idempotency-Key`, a retry returns the first run with 200."
     ),
-    **requires("flows:start", request_body(FlowRunIn)),
+    openapi_extra=request_body(FlowRunIn),
 )
 def start_flow(
     request: ApiRequest,
     flow_id: int,
-    response: HttpResponse,
     idempotency_key: idempotency.KeyHeader = None,
-):
+) -> HttpResponse:
     flow = known_flow(flow_id, request.company_id)
     key = idempotency.parse_key(idempotency_key)
     body = json_body.read(request)
@@ -98,15 +99,22 @@ def start_flow(
     problems += check_variables(flow, body.data.get("variables"))
     if data is None or problems:
         raise json_body.invalid(problems)
+    run = FlowRun(
+        company_id=request.company_id,
+        flow=flow,
+        phone_number=data.phone_number,
+        variables=data.variables,
+    )
+    return group_commit.answer(request, idempotency.intake(request, key, body.raw, run), accepted)
 
-    def store() -> FlowRun:
-        return FlowRun.objects.create(
-            company_id=request.company_id,
-            flow=flow,
-            phone_number=data.phone_number,
-            variables=data.variables,
-        )
 
-    run, created = idempotency.once(request, key, body.raw, FlowRun, store)
-    response["Location"] = reverse("atom-api:flow_run", kwargs={"run_id": run.id})
-    return Status(202 if created else 200, {"run_id": run.id, "status": run.status})
+_run_path = direct.id_path("atom-api:flow_run", "run_id")
+
+
+def accepted(run: FlowRun, created: bool) -> HttpResponse:
+    """202 and the run just stored, or 200 and the run an earlier request with its key stored."""
+    response = direct.json_answer(
+        direct.encode({"runId": run.id, "status": run.status}), 202 if created else 200
+    )
+    response["Location"] = _run_path(run.id)
+    return response

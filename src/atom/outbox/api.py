@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from ninja import Router
 from ninja.pagination import paginate
-from ninja.responses import Status
 
-from atom.api import idempotency, json_body
+from atom.api import direct, group_commit, idempotency, json_body
 from atom.api.auth import ApiRequest, company_token, requires
 from atom.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError
 from atom.api.fields import request_body
@@ -77,8 +75,12 @@ def check_params(template: MessageTemplate, params: object) -> list[str]:
     return problems
 
 
-@router.post(
+@direct.post(
+    router,
+    "/api/v1/",
     "templates/send",
+    scope="templates:send",
+    headers={"idempotency_key": idempotency.ENVIRON_NAME},
     response={202: MessageAccepted, 200: MessageAccepted, **WRITE_ERRORS},
     by_alias=True,
     summary="Send a template message",
@@ -88,13 +90,12 @@ def check_params(template: MessageTemplate, params: object) -> list[str]:
         "value for every placeholder of the template. With an `Idempotency-Key`, a retry "
         "returns the first message with 200."
     ),
-    **requires("templates:send", request_body(SendIn)),
+    openapi_extra=request_body(SendIn),
 )
 def send_template(
     request: ApiRequest,
-    response: HttpResponse,
     idempotency_key: idempotency.KeyHeader = None,
-):
+) -> HttpResponse:
     key = idempotency.parse_key(idempotency_key)
     body = json_body.read(request)
     data, problems = json_body.check(SendIn, body.data)
@@ -115,21 +116,31 @@ def send_template(
             f"templateId: there is no template {template_id} in your company's account.",
         )
 
-    def store() -> Message:
-        return Message.objects.create(
-            company_id=request.company_id,
-            template=template,
-            phone_number=data.phone_number,
-            first_name=data.first_name,
-            last_name=data.last_name,
-            assign=data.assign,
-            params=data.params,
-            text=placeholders.render(template.body, data.params),
-        )
+    message = Message(
+        company_id=request.company_id,
+        template=template,
+        phone_number=data.phone_number,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        assign=data.assign,
+        params=data.params,
+        text=placeholders.render(template.body, data.params),
+    )
+    intake = idempotency.intake(request, key, body.raw, message)
+    return group_commit.answer(request, intake, accepted)
 
-    message, created = idempotency.once(request, key, body.raw, Message, store)
-    response["Location"] = reverse("atom-api:message", kwargs={"message_id": message.id})
-    return Status(202 if created else 200, {"message_id": message.id, "status": message.status})
+
+_message_path = direct.id_path("atom-api:message", "message_id")
+
+
+def accepted(message: Message, created: bool) -> HttpResponse:
+    """202 and the message just stored, or 200 and the one an earlier request with its key stored."""
+    response = direct.json_answer(
+        direct.encode({"messageId": message.id, "status": message.status}),
+        202 if created else 200,
+    )
+    response["Location"] = _message_path(message.id)
+    return response
 
 
 @router.get(

@@ -100,6 +100,10 @@ class Command(BaseCommand):
             f"{shown_host}:{port}",
             "--workers",
             str(workers),
+            # gunicorn's sync worker, storing the webhook calls and template
+            # sends that arrive together in one transaction (group commit).
+            "--worker-class",
+            "atom.api.worker.GroupCommitWorker",
             "--access-logfile",
             "-",
             # gunicorn's default format logs the request line with its query
