@@ -180,7 +180,7 @@ def test_it_answers_the_webhook_and_template_sends_directly_as_ninja_would(
 ):
     for path, body in writes(order_flow.id, welcome.id):
 
-        def post(key: str):
+        def post(key: str, path: str = path, body: dict = body):
             made = RequestFactory().post(
                 path,
                 data=json.dumps(body),

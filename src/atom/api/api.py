@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from atom.api import group_commit
 from atom.api.docs import Docs
 from atom.api.errors import ApiError, error, error_response
 
@@ -120,6 +121,9 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         500, "server_error", "Something went wrong on our side. It was logged; retry later."
     )
 
+
+# A parked write's error (atom.api.group_commit) is answered by the handlers above.
+group_commit.answer_errors_with(api.on_exception)
 
 from atom.api import company  # noqa: E402  (routers register on the api above)
 

@@ -6,7 +6,9 @@ script sees one shape wherever it calls.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import json
+
+from django.http import HttpRequest, HttpResponse
 from ninja import Schema
 
 
@@ -51,6 +53,14 @@ class ApiError(Exception):
         self.challenge = challenge
 
 
+# The encoded bodies of recent errors, by (code, message): refusals repeat
+# (one address, one token, one limit), and encoding is most of their cost.
+# Emptied past _BODIES_HELD, so a caller varying its messages cannot grow it.
+_bodies: dict[tuple[str, str], bytes] = {}
+_BODIES_HELD = 1024
+_NO_STORE = ("Cache-Control", "no-store")
+
+
 def error(
     status: int,
     code: str,
@@ -58,8 +68,15 @@ def error(
     *,
     retry_after: int | None = None,
     challenge: str | None = None,
-) -> JsonResponse:
-    response = JsonResponse({"error": code, "message": message}, status=status)
+) -> HttpResponse:
+    body = _bodies.get((code, message))
+    if body is None:
+        if len(_bodies) >= _BODIES_HELD:
+            _bodies.clear()
+        body = json.dumps({"error": code, "message": message}).encode()
+        _bodies[code, message] = body
+    # JsonResponse's content type and bytes, without encoding them again.
+    response = HttpResponse(body, status=status, content_type="application/json")
     if challenge is not None:
         response["WWW-Authenticate"] = challenge
     elif status == 401:
@@ -71,11 +88,15 @@ def error(
         )
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "no-store"
+    response.headers._store["cache-control"] = _NO_STORE
+    # Django would log every 4xx again as a warning (django.request): a
+    # refusal is already in the access log, counted and, where it matters,
+    # audited; an unexpected error is logged by the handler that answers it.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
-def error_response(request: HttpRequest, exc: ApiError) -> JsonResponse:
+def error_response(request: HttpRequest, exc: ApiError) -> HttpResponse:
     return error(
         exc.status, exc.code, exc.message, retry_after=exc.retry_after, challenge=exc.challenge
     )

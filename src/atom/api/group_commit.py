@@ -30,9 +30,22 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from atom.api import idempotency
-from atom.api.worker import ENVIRON_KEY  # set by the worker: it parks
+
+# The WSGI environ key by which atom.api.worker tells a view that it parks.
+ENVIRON_KEY = "atom.group_commit"
 
 Answer = Callable[[models.Model, bool], HttpResponse]
+ErrorHandler = Callable[[HttpRequest, Exception], HttpResponse]
+
+# The API's exception handlers (ninja's api.on_exception), given by
+# atom.api.api once it has made them: a settled error is answered as any
+# other API error. This module cannot import them: the API imports the views
+# that import this module.
+_on_exception: list[ErrorHandler] = []
+
+
+def answer_errors_with(handler: ErrorHandler) -> None:
+    _on_exception[:] = [handler]
 
 
 class Parked(HttpResponse):
@@ -54,9 +67,7 @@ class Parked(HttpResponse):
         try:
             final = self._answer(*self.intake.outcome())
         except Exception as exc:  # answered by the API's handlers, as ninja does
-            from atom.api.api import api  # here: atom.api.api imports the views
-
-            final = api.on_exception(self.request, exc)
+            final = _on_exception[0](self.request, exc)
         store = final.headers._store
         for lower, pair in self.headers._store.items():
             # The headers the middleware gave the placeholder; the real

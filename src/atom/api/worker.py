@@ -34,10 +34,6 @@ from gunicorn import http, sock, util  # type: ignore[import-untyped]
 from gunicorn.http import wsgi  # type: ignore[import-untyped]
 from gunicorn.workers.sync import SyncWorker  # type: ignore[import-untyped]
 
-# The environ key atom.api.group_commit reads (that module needs Django's
-# apps, which gunicorn loads only after importing this worker class).
-ENVIRON_KEY = "atom.group_commit"
-
 
 @dataclass(eq=False, slots=True)
 class _Waiting:
@@ -53,8 +49,11 @@ class _Waiting:
 
 class GroupCommitWorker(SyncWorker):  # type: ignore[misc]
     def run(self) -> None:
+        # Here, not at the top: these need Django's apps, which gunicorn
+        # loads only after importing this worker class.
         from atom.api import group_commit, idempotency
 
+        self.environ_key = group_commit.ENVIRON_KEY
         self.parked_class = group_commit.Parked
         self.store = idempotency.store
         self.waiting: list[_Waiting] = []
@@ -124,7 +123,7 @@ class GroupCommitWorker(SyncWorker):  # type: ignore[misc]
             if self.nr >= self.max_requests:
                 self.log.info("Autorestarting worker after current request.")
                 self.alive = False
-            environ[ENVIRON_KEY] = True
+            environ[self.environ_key] = True
             respiter = self.wsgi(environ, resp.start_response)
             if isinstance(respiter, self.parked_class):
                 # Its status and headers were only recorded, never sent.

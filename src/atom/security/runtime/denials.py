@@ -16,9 +16,18 @@ from atom.audit.log import record
 from atom.security.runtime.counters import counters
 
 
-def record_denial(request: HttpRequest, company_id: int, *, via: str, user: Any = None) -> None:
-    address = getattr(request, "client_ip", None)
-    shown = "unknown" if address is None else str(address)
+def record_denial(
+    request: HttpRequest, company_id: int, *, via: str, user: Any = None, shown: str | None = None
+) -> None:
+    """Audit a refused address, at most once a window per company and address.
+
+    ``shown`` is the address as text when the caller has it already (the
+    gate does, for its message): formatting an address again costs more
+    than the throttle's check.
+    """
+    if shown is None:
+        address = getattr(request, "client_ip", None)
+        shown = "unknown" if address is None else str(address)
     window = settings.ATOM_DENIAL_AUDIT_WINDOW_SECONDS
     if not counters().first(f"denied:{company_id}:{shown}", window):
         return

@@ -150,7 +150,7 @@ def check(request: HttpRequest) -> Access:
     if not company.allows(client_ip):
         from atom.security.runtime.denials import record_denial
 
-        record_denial(request, company.id, via="api")
+        record_denial(request, company.id, via="api", shown=address)
         raise ApiError(
             403,
             "ip_not_allowed",
@@ -162,7 +162,7 @@ def check(request: HttpRequest) -> Access:
     if own is not None and (client_ip is None or not own.allows(client_ip)):
         from atom.security.runtime.denials import record_denial
 
-        record_denial(request, company.id, via="api")
+        record_denial(request, company.id, via="api", shown=address)
         raise ApiError(
             403,
             "ip_not_allowed",
