@@ -137,8 +137,8 @@ ATOM_FLOWS_REMEMBERED = env.integer("ATOM_FLOWS_REMEMBERED", 10_000, minimum=1, 
 ATOM_GROUP_COMMIT_MAX = env.integer("ATOM_GROUP_COMMIT_MAX", 64, minimum=1, maximum=1_000)
 # How long the first request of a group may wait while the worker serves
 # others that keep arriving, before the group is committed anyway. When no
-# other request waits, a group is committed at once. Milliseconds; default 5.
-ATOM_GROUP_COMMIT_WAIT_MS = env.integer("ATOM_GROUP_COMMIT_WAIT_MS", 5, minimum=0, maximum=1_000)
+# other request waits, a group is committed at once. Milliseconds; default 20.
+ATOM_GROUP_COMMIT_WAIT_MS = env.integer("ATOM_GROUP_COMMIT_WAIT_MS", 20, minimum=0, maximum=1_000)
 # How long a Redis connection or answer may take before Redis counts as
 # failed, and how long it is then left alone (one timeout per interval at
 # worst, instead of one per request). Seconds; ATOM_REDIS_TIMEOUT_MS, in

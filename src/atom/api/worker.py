@@ -165,9 +165,13 @@ class GroupCommitWorker(SyncWorker):  # type: ignore[misc]
         # connection past its age or broken by an error is replaced.
         db.close_old_connections()
         self.store([each.parked.intake for each in waiting])
-        db.close_old_connections()
+        # Every answer is sent before any connection is closed: closing
+        # waits for the client to close its side, and by then the others
+        # have their answers (and have closed) instead of waiting in turn.
         for each in waiting:
             self._answer(each)
+        for each in waiting:
+            util.close_graceful(each.client)
 
     def _answer(self, each: _Waiting) -> None:
         resp = None
@@ -191,7 +195,6 @@ class GroupCommitWorker(SyncWorker):  # type: ignore[misc]
                 self.log.access(resp, each.req, each.environ, datetime.now() - each.started)
             each.parked.close()  # Django's request_finished, as for any answer
             self._post_request(each.req, each.environ, resp)
-            util.close_graceful(each.client)
 
     def _post_request(self, req: Any, environ: dict[str, Any], resp: Any) -> None:
         try:
