@@ -19,6 +19,8 @@ from atom.security.core import scopes
 from atom.security.runtime import gate
 
 API_DISPOSITION = 'attachment; filename="api.json"'
+# The same, as the answer's header store keeps it: set on every API answer.
+_DISPOSITION = ("Content-Disposition", API_DISPOSITION)
 
 
 class ApiRequest(HttpRequest):
@@ -120,7 +122,7 @@ def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
                 response = get_response(request)
         # An API answer opened in a browser tab is saved, never rendered
         # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.
-        response["Content-Disposition"] = API_DISPOSITION
+        response.headers._store["content-disposition"] = _DISPOSITION
         return response
 
     return middleware

@@ -59,6 +59,8 @@ class ApiError(Exception):
 _bodies: dict[tuple[str, str], bytes] = {}
 _BODIES_HELD = 1024
 _NO_STORE = ("Cache-Control", "no-store")
+_MISSING_CHALLENGE = ("WWW-Authenticate", 'Bearer realm="atom"')
+_INVALID_CHALLENGE = ("WWW-Authenticate", 'Bearer realm="atom", error="invalid_token"')
 
 
 def error(
@@ -77,18 +79,19 @@ def error(
         _bodies[code, message] = body
     # JsonResponse's content type and bytes, without encoding them again.
     response = HttpResponse(body, status=status, content_type="application/json")
+    # Constant headers go into the store as they are: checking them again on
+    # every refusal cost more than building the refusal.
+    store = response.headers._store
     if challenge is not None:
         response["WWW-Authenticate"] = challenge
     elif status == 401:
         # RFC 6750 section 3: tell the client which scheme to use.
-        response["WWW-Authenticate"] = (
-            'Bearer realm="atom"'
-            if code == "token_missing"
-            else 'Bearer realm="atom", error="invalid_token"'
+        store["www-authenticate"] = (
+            _MISSING_CHALLENGE if code == "token_missing" else _INVALID_CHALLENGE
         )
     if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    response.headers._store["cache-control"] = _NO_STORE
+        store["retry-after"] = ("Retry-After", str(int(retry_after)))
+    store["cache-control"] = _NO_STORE
     # Django would log every 4xx again as a warning (django.request): a
     # refusal is already in the access log, counted and, where it matters,
     # audited; an unexpected error is logged by the handler that answers it.
