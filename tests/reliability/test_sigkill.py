@@ -31,6 +31,11 @@ from tests.servers import wait_until
 pytestmark = pytest.mark.servers
 
 KILLING_FOR = 8.0  # seconds
+# Killing goes on past KILLING_FOR, up to this, until SAVES_NEEDED saves got
+# through: on a slow machine a save (log-in, page, token, Save) is cut more
+# often, and fewer saves would prove less.
+KILLING_AT_MOST = 60.0  # seconds
+SAVES_NEEDED = 3
 KILL_EVERY = 0.4  # seconds
 POSTERS = 4
 
@@ -110,10 +115,13 @@ def test_killed_workers_leave_every_write_whole(atom_servers, acme, owner, acme_
     for thread in threads:
         thread.start()
     kills = 0
+    changes = AuditEvent.objects.filter(company=acme, action="security.allowlist_changed")
     try:
         time.sleep(1.0)
-        deadline = time.monotonic() + KILLING_FOR
-        while time.monotonic() < deadline:
+        started = time.monotonic()
+        while time.monotonic() - started < KILLING_FOR or (
+            changes.count() < SAVES_NEEDED and time.monotonic() - started < KILLING_AT_MOST
+        ):
             alive = workers(server.process.pid)
             if alive:
                 os.kill(random.choice(alive), signal.SIGKILL)  # noqa: S311
@@ -126,8 +134,7 @@ def test_killed_workers_leave_every_write_whole(atom_servers, acme, owner, acme_
     wait_until(lambda: server.get("/healthz").status == 200, timeout=15)
 
     # Allowlist: exactly one save's whole list, matching its audit event and revision.
-    changes = AuditEvent.objects.filter(company=acme, action="security.allowlist_changed")
-    assert changes.count() >= 3, f"only {changes.count()} saves got through"
+    assert changes.count() >= SAVES_NEEDED, f"only {changes.count()} saves got through"
     rows = list(AllowedAddress.objects.filter(company=acme))
     labels = {row.label for row in rows}
     assert len(labels) == 1, f"entries of several saves are mixed: {sorted(labels)[:5]}"
