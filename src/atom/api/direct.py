@@ -89,6 +89,25 @@ def id_path(url_name: str, name: str) -> Callable[[int], str]:
     return lambda number: prefix() + str(number)
 
 
+def stored_answer(url_name: str, name: str, field: str) -> Callable[[Any, bool], HttpResponse]:
+    """The answer of a durable write, as a function of (row, created).
+
+    202 and the row just stored, or 200 and the row an earlier request with
+    its Idempotency-Key stored: ``{field: id, "status": ...}``, with the
+    row's ``Location`` (``url_name`` with the id as ``name``).
+    """
+    location = id_path(url_name, name)
+
+    def answer(row: Any, created: bool) -> HttpResponse:
+        response = json_answer(
+            encode({field: row.pk, "status": row.status}), 202 if created else 200
+        )
+        response["Location"] = location(row.pk)
+        return response
+
+    return answer
+
+
 def get(
     router: Router, prefix: str, path: str, *, scope: str | None, **options: Any
 ) -> Callable[[View], View]:

@@ -172,8 +172,9 @@ def _store_group(intakes: list[Intake]) -> list[Intake]:
                 # Another request holds these keys: undo these rows only.
                 model._base_manager.filter(pk__in=[each.row.pk for each in lost]).delete()
             losers += lost
+    lost_ids = {id(each) for each in losers}
     for each in intakes:
-        if each not in losers:
+        if id(each) not in lost_ids:
             each.stored, each.created = each.row, True
     return losers
 

@@ -108,13 +108,5 @@ def start_flow(
     return group_commit.answer(request, idempotency.intake(request, key, body.raw, run), accepted)
 
 
-_run_path = direct.id_path("atom-api:flow_run", "run_id")
-
-
-def accepted(run: FlowRun, created: bool) -> HttpResponse:
-    """202 and the run just stored, or 200 and the run an earlier request with its key stored."""
-    response = direct.json_answer(
-        direct.encode({"runId": run.id, "status": run.status}), 202 if created else 200
-    )
-    response["Location"] = _run_path(run.id)
-    return response
+# 202 and the run just stored, or 200 and the run an earlier request with its key stored.
+accepted = direct.stored_answer("atom-api:flow_run", "run_id", "runId")

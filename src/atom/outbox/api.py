@@ -150,17 +150,8 @@ def send_template(
     return group_commit.answer(request, intake, accepted)
 
 
-_message_path = direct.id_path("atom-api:message", "message_id")
-
-
-def accepted(message: Message, created: bool) -> HttpResponse:
-    """202 and the message just stored, or 200 and the one an earlier request with its key stored."""
-    response = direct.json_answer(
-        direct.encode({"messageId": message.id, "status": message.status}),
-        202 if created else 200,
-    )
-    response["Location"] = _message_path(message.id)
-    return response
+# 202 and the message just stored, or 200 and the one an earlier request with its key stored.
+accepted = direct.stored_answer("atom-api:message", "message_id", "messageId")
 
 
 @router.get(
