@@ -13,7 +13,8 @@ ACTIVITY = reverse("audit:activity")
 
 
 def day(n: int, hour: int = 12) -> datetime:
-    return datetime(2026, 12, n, hour, 0, tzinfo=UTC)
+    # A past week, so that what the test itself logs today stays outside every range.
+    return datetime(2024, 12, n, hour, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_it_filters_by_action_group(as_user, owner, history):
 
 
 def test_it_filters_by_an_inclusive_date_range(as_user, owner, history):
-    html = page(as_user(owner), since="2026-12-03", until="2026-12-07")
+    html = page(as_user(owner), since="2024-12-03", until="2024-12-07")
     assert "Added new@acme.example" in html
     assert "Rotated the API token" in html
     # The last day counts whole, to 23:59 UTC.
@@ -83,14 +84,14 @@ def test_it_filters_by_an_inclusive_date_range(as_user, owner, history):
 
 
 def test_it_combines_filters(as_user, owner, history):
-    html = page(as_user(owner), person=str(owner.pk), group="company", since="2026-12-02")
+    html = page(as_user(owner), person=str(owner.pk), group="company", since="2024-12-02")
     assert "Renamed the company" in html
     assert "Password Size changed" not in html
     assert "Added new@acme.example" not in html
 
 
 def test_it_says_when_nothing_matches(as_user, owner, history):
-    assert "No activity matches these filters." in page(as_user(owner), until="2026-11-30")
+    assert "No activity matches these filters." in page(as_user(owner), until="2024-11-30")
 
 
 def test_it_explains_a_date_it_cannot_read(as_user, owner, history):
@@ -146,7 +147,7 @@ def test_it_shows_the_page_in_spanish(as_user, owner, history):
     html = as_user(owner).get(ACTIVITY, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Longitud mínima de la contraseña cambiada de 15 a 12" in html
     assert "Agregó a new@acme.example como Agente" in html
-    assert "5 dic 2026, 12:00 UTC" in html
+    assert "5 dic 2024, 12:00 UTC" in html
     assert "Inicio de sesión y contraseñas" in html
     assert "Descargar CSV" in html
 
