@@ -6,9 +6,12 @@ prints a markdown table of microseconds per call, best of three runs:
 
 * ``gate.check`` alone, for each way a request can go (what every API call
   and webhook pays for the token, the allowlist and the counters);
-* whole requests through Django's WSGI handler (middleware, URL routing,
-  ninja, the view), without a network or a server: what the endpoint costs
-  Django, next to what gunicorn and the kernel add in the load benchmark.
+* whole requests through the WSGI application ``atom serve`` runs
+  (atom.api.edge: Django's handler, with refusals answered before it; then
+  the middleware, URL routing, ninja, the view), without a network or a
+  server: what the endpoint costs Django, next to what gunicorn and the
+  kernel add in the load benchmark. The two refusals are timed through
+  Django's own handler too, as a test client or another server meets them.
 
 ``--quick`` times each case briefly, to check that the script still runs.
 Counters are this process's memory: the gate makes no round trip at all.
@@ -124,10 +127,13 @@ def measure(work_dir: Path) -> None:
         )
     )
 
-    handler = WSGIHandler()
+    from atom.api.edge import AtomHandler
+
+    atom_handler = AtomHandler()
+    django_handler = WSGIHandler()
 
     def through_django(
-        path: str, expected: str, authorization: str | None = None
+        path: str, expected: str, authorization: str | None = None, handler=atom_handler
     ) -> Callable[[], None]:
         answered: list[str] = []
 
@@ -142,7 +148,10 @@ def measure(work_dir: Path) -> None:
                 environ, lambda status, headers, exc_info=None: answered.append(status)
             )
             b"".join(response)
-            response.close()
+            # A refusal answered at the edge is a plain list.
+            close = getattr(response, "close", None)
+            if close is not None:
+                close()
 
         call()
         if not answered[0].startswith(expected):
@@ -160,12 +169,25 @@ def measure(work_dir: Path) -> None:
             "Django request: good token, disallowed address (403)",
             through_django("/api/v1/company", "403", f"Bearer {seeded.refused_token}"),
         ),
+        (
+            "Django request, Django's own handler (no edge): the same 403",
+            through_django(
+                "/api/v1/company", "403", f"Bearer {seeded.refused_token}", django_handler
+            ),
+        ),
     ]
-    # Last: it throttles 127.0.0.1. The same bad token, past its 30 a minute.
-    bad_token = through_django("/api/v1/company", "401", f"Bearer {tokens.generate()}")
+    # Last: they throttle 127.0.0.1. The same bad token, past its 30 a minute.
+    bad = f"Bearer {tokens.generate()}"
+    bad_token = through_django("/api/v1/company", "401", bad)
     for _ in range(settings.ATOM_TOKEN_FAILURE_LIMIT):
         bad_token()
     requests.append(("Django request: the same bad token over its limit (429)", bad_token))
+    requests.append(
+        (
+            "Django request, Django's own handler (no edge): the same 429",
+            through_django("/api/v1/company", "429", bad, django_handler),
+        )
+    )
     rows += [(label, microseconds(call)) for label, call in requests]
 
     print_table(rows, digits=1, python=False)

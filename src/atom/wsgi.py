@@ -1,7 +1,13 @@
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atom.settings")
 
-application = get_wsgi_application()
+# As django.core.wsgi.get_wsgi_application, with Atom's handler: Django's,
+# plus the refusals answered at the edge (atom.api.edge).
+django.setup(set_prefix=False)
+
+from atom.api.edge import AtomHandler  # noqa: E402
+
+application = AtomHandler()

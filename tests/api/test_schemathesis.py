@@ -40,11 +40,13 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(db):
+def api_schema(db, monkeypatch):
     from atom.wsgi import application
 
     # Like Django's test client: the end of each request must not close the
-    # connection that holds the test's transaction.
+    # connection that holds the test's transaction; nor the end of a
+    # refusal answered at the edge (atom.api.edge).
+    monkeypatch.setattr("atom.api.edge.close_old_connections", lambda: None)
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:

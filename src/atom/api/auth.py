@@ -94,31 +94,45 @@ def admit(request: HttpRequest) -> gate.Access:
     return access
 
 
+def refusal(request: HttpRequest) -> HttpResponse | None:
+    """Admit ``request`` (None), or the answer to its refusal.
+
+    The gate's decision for ``gate_middleware`` and for the edge
+    (atom.api.edge), which answers refusals before Django's handler runs.
+    """
+    try:
+        admit(request)
+    except ApiError as refused:
+        response = error_response(request, refused)
+        response.headers._store["content-disposition"] = _DISPOSITION
+        return response
+    return None
+
+
 def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     """Check token, address and rate before Django routes an API request.
 
     A refusal is the attacker's to multiply, so it must cost less than the
-    cheapest call we serve: answered here, it skips sessions, locale, CSRF,
-    URL resolution and ninja. One consequence, on purpose: without a valid
-    token, an unknown API path is a 401 like any other, which tells a
-    scanner nothing about which endpoints exist. A request let through
-    carries ``request.access`` to CompanyToken, so nothing is checked twice.
-    Every answer under these prefixes, public ones included, is marked as
-    an attachment.
+    cheapest call we serve: under ``atom serve`` the edge answers it before
+    Django's request handling (atom.api.edge); here, for any other way in
+    (a test client, another WSGI server), it still skips URL resolution and
+    ninja. One consequence, on purpose: without a valid token, an unknown
+    API path is a 401 like any other, which tells a scanner nothing about
+    which endpoints exist. A request let through carries ``request.access``
+    to CompanyToken, so nothing is checked twice. Every answer under these
+    prefixes, public ones included, is marked as an attachment.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         path = request.path_info
         if not path.startswith(GATED_PREFIXES):
             return get_response(request)
-        if path in PUBLIC_PATHS:
+        # Public, or already admitted at the edge: only ``admit`` sets access.
+        if path in PUBLIC_PATHS or "access" in request.__dict__:
             response = get_response(request)
         else:
-            try:
-                admit(request)
-            except ApiError as refused:
-                response = error_response(request, refused)
-            else:
+            response = refusal(request)
+            if response is None:
                 response = get_response(request)
         # An API answer opened in a browser tab is saved, never rendered
         # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.

@@ -35,17 +35,24 @@ def client_address(get_response: Handler) -> Handler:
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        meta = request.META
-        trusted = settings.ATOM_TRUSTED_PROXIES
-        remote = meta.get("REMOTE_ADDR", "")
-        request.client_ip = resolve(remote, meta.get("HTTP_X_FORWARDED_FOR"), trusted)
-        if "HTTP_X_FORWARDED_PROTO" in meta:
-            peer = resolve(remote, None, trusted)
-            if peer is None or peer not in trusted:
-                del meta["HTTP_X_FORWARDED_PROTO"]
+        # A refusal answered at the edge (atom.api.edge) resolved it already.
+        if "client_ip" not in request.__dict__:
+            note_client(request)
         return get_response(request)
 
     return middleware
+
+
+def note_client(request: HttpRequest) -> None:
+    """Set ``request.client_ip``; drop X-Forwarded-Proto unless a trusted proxy sent it."""
+    meta = request.META
+    trusted = settings.ATOM_TRUSTED_PROXIES
+    remote = meta.get("REMOTE_ADDR", "")
+    request.client_ip = resolve(remote, meta.get("HTTP_X_FORWARDED_FOR"), trusted)
+    if "HTTP_X_FORWARDED_PROTO" in meta:
+        peer = resolve(remote, None, trusted)
+        if peer is None or peer not in trusted:
+            del meta["HTTP_X_FORWARDED_PROTO"]
 
 
 def client_address_text(request: HttpRequest) -> str | None:
