@@ -166,6 +166,13 @@ def measure(work_dir: Path) -> None:
             through_django("/api/v1/company", "200", f"Bearer {seeded.measured_token}"),
         ),
         (
+            # What the edge adds to a call it admits: its path test and the marking.
+            "Django request, Django's own handler (no edge): the same company call",
+            through_django(
+                "/api/v1/company", "200", f"Bearer {seeded.measured_token}", django_handler
+            ),
+        ),
+        (
             "Django request: good token, disallowed address (403)",
             through_django("/api/v1/company", "403", f"Bearer {seeded.refused_token}"),
         ),
