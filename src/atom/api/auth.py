@@ -18,10 +18,6 @@ from atom.api.paths import GATED_PREFIXES, PUBLIC_PATHS
 from atom.security.core import scopes
 from atom.security.runtime import gate
 
-API_DISPOSITION = 'attachment; filename="api.json"'
-# The same, as the answer's header store keeps it: set on every API answer.
-_DISPOSITION = ("Content-Disposition", API_DISPOSITION)
-
 
 class ApiRequest(HttpRequest):
     """What an authenticated API request carries, set by ``admit`` only."""
@@ -103,9 +99,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     try:
         admit(request)
     except ApiError as refused:
-        response = error_response(request, refused)
-        response.headers._store["content-disposition"] = _DISPOSITION
-        return response
+        return error_response(request, refused)
     return None
 
 
@@ -119,24 +113,21 @@ def gate_middleware(get_response: Callable[[HttpRequest], HttpResponse]):
     ninja. One consequence, on purpose: without a valid token, an unknown
     API path is a 401 like any other, which tells a scanner nothing about
     which endpoints exist. A request let through carries ``request.access``
-    to CompanyToken, so nothing is checked twice. Every answer under these
-    prefixes, public ones included, is marked as an attachment.
+    to CompanyToken, so nothing is checked twice. The headers of every API
+    answer, refusals included, are ``api_headers``'s (atom.api.short_path).
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        if not path.startswith(GATED_PREFIXES):
-            return get_response(request)
         # Public, or already admitted at the edge: only ``admit`` sets access.
-        if path in PUBLIC_PATHS or "access" in request.__dict__:
-            response = get_response(request)
-        else:
-            response = refusal(request)
-            if response is None:
-                response = get_response(request)
-        # An API answer opened in a browser tab is saved, never rendered
-        # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.
-        response.headers._store["content-disposition"] = _DISPOSITION
-        return response
+        if (
+            path.startswith(GATED_PREFIXES)
+            and path not in PUBLIC_PATHS
+            and "access" not in request.__dict__
+        ):
+            refused = refusal(request)
+            if refused is not None:
+                return refused
+        return get_response(request)
 
     return middleware

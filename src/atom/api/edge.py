@@ -13,7 +13,7 @@ meets the gate there, with the same code as in the API's short path
     the client address ─► the Host check ─► the gate ─► a refusal's answer
                                                     └─► Django's handling
 
-* Refused: the answer is ``gate_middleware``'s, finished with the headers
+* Refused: the answer is the gate's (``refusal``), finished with the headers
   of every API answer (``answer_headers``), and goes straight to the
   server; Django's handling never starts. The one piece of its hygiene a
   refusal needs is kept: database connections are closed if unusable or

@@ -16,7 +16,7 @@ from ``gate_middleware`` to the view.
 ``api_headers`` keeps what the console's stack gave every API answer:
 ALLOWED_HOSTS and Content-Length (from CommonMiddleware), nosniff, the
 Referrer-Policy, the opener policy, HSTS under HTTPS, the CSP and
-X-Frame-Options; ``gate_middleware`` adds Content-Disposition. Under HTTPS a
+X-Frame-Options, and marks every answer as an attachment. Under HTTPS a
 call over plain HTTP is refused here with ``https_required`` instead of being
 redirected (the console keeps its redirect): the token has already crossed
 in clear, and a client that follows the redirect would send it again.
@@ -33,12 +33,14 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import ResponseHeaders
 from django.utils.module_loading import import_string
 
-from atom.api.auth import API_DISPOSITION
 from atom.api.errors import error
 from atom.api.paths import GATED_PREFIXES
 from atom.security.runtime.middleware import CSP
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+# As an answer's header store keeps it: (the header's name, its value).
+_DISPOSITION = ("Content-Disposition", 'attachment; filename="api.json"')
 
 # The API's own middleware, outermost first.
 API_MIDDLEWARE = (
@@ -143,6 +145,9 @@ def answer_headers() -> Callable[[HttpResponse, bool], HttpResponse]:
             response.headers["Content-Length"] = str(len(response.content))
         if hsts is not None and secure:
             response.headers.setdefault("Strict-Transport-Security", hsts)
+        # An API answer opened in a browser tab is saved, never rendered
+        # (OWASP ASVS 14.4.2), whatever a caller managed to put in it.
+        store["content-disposition"] = _DISPOSITION
         return response
 
     return finish
@@ -166,7 +171,6 @@ def api_headers(get_response: Handler) -> Handler:
                 "The Atom API is served over HTTPS only; call it with https:// and, since "
                 "this token crossed the network unencrypted, consider generating a new one.",
             )
-            response["Content-Disposition"] = API_DISPOSITION
         else:
             response = get_response(request)
         return finish(response, secure)
